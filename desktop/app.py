@@ -1,0 +1,41 @@
+"""The editor's entry: a QApplication on a qasync event loop, the main window, optionally a project."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="framesmith", description="Framesmith video editor")
+    parser.add_argument("project", nargs="?", help="an .otio project to open")
+    return parser.parse_args(argv)
+
+
+def run_app(argv: list[str]) -> int:
+    args = _parse(argv)
+    import asyncio
+
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Framesmith")
+    app.setOrganizationName("Framesmith")
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    window = MainWindow()
+    window.show()
+    if args.project:
+        window.open_project(args.project)
+    with loop:
+        return loop.run_until_complete(_until_quit(app)) or 0
+
+
+async def _until_quit(app) -> int:
+    import asyncio
+
+    done = asyncio.get_event_loop().create_future()
+    app.aboutToQuit.connect(lambda: done.done() or done.set_result(0))
+    return await done
