@@ -1,0 +1,204 @@
+"""Edits that place, remove, move and cut clips.
+
+Each edit takes the project's `History` first, checks everything it can, then changes the project
+in one transaction (one undo step). It either succeeds or raises `EditError` saying why and leaves
+the project exactly as it was. Locked tracks refuse edits. Clips are named by id; with `linked`
+(the default) a clip's linked partners (its picture or its sound) take part in the edit too.
+
+Diagrams: one character per frame, `.` empty, a letter starts a clip and `-` continues it.
+Trims, roll and slip are in `trims.py`; tracks, links, gain, the bin and importing in `organize.py`.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Sequence
+
+from desktop.timeline.changes import EditError, PutClip, RemoveClip, ReplaceClip, clip_label
+from desktop.timeline.edit_support import (
+    Placed,
+    check_new,
+    drop_lonely_links,
+    editable,
+    find_clip,
+    find_track,
+    groups,
+    ripple,
+    update,
+)
+from desktop.timeline.history import History
+from desktop.timeline.model import Clip, Track, new_id
+
+__all__ = ["EditError", "Placed", "insert", "overwrite", "append", "remove", "ripple_delete", "move", "split"]
+
+
+def insert(history: History, placed: Sequence[Placed]) -> list[Clip]:
+    """Insert clips at their `start`, pushing everything from there on to the right.
+
+        insert x--- at 2 on V1:   V1: a---b--    ->   V1: a-x---a-b--
+
+    A clip under the insert point is cut in two. The push happens on every target track and on
+    any track holding a partner of a pushed clip, so linked pairs stay in sync. Several clips (a
+    picture and its sound) are inserted together: the push is from the earliest start by the span
+    they cover. Returns the placed clips.
+    """
+    project = history.project
+    check_new(project, placed)
+    at = min(c.start for _, c in placed)
+    span = max(c.end for _, c in placed) - at
+    with history.transaction("Insert"):
+        ripple(history, [tid for tid, _ in placed], at, span, split=True)
+        for tid, clip in placed:
+            history.apply(PutClip(tid, clip))
+        drop_lonely_links(history)
+    return [c for _, c in placed]
+
+
+def overwrite(history: History, placed: Sequence[Placed]) -> list[Clip]:
+    """Place clips at their `start`, replacing whatever lies under them on their tracks.
+
+        overwrite x-- at 2 on V1:   V1: a---b---   ->   V1: a-x--b--
+
+    Clips partly covered are trimmed, clips fully covered are removed, a clip covering the whole
+    range is cut in two (its right part unlinked). Nothing else moves. Returns the placed clips.
+    """
+    project = history.project
+    check_new(project, placed)
+    with history.transaction("Overwrite"):
+        for tid, clip in placed:
+            _clear(history, find_track(project, tid), clip.start, clip.end)
+            history.apply(PutClip(tid, clip))
+        drop_lonely_links(history)
+    return [c for _, c in placed]
+
+
+def _clear(history: History, track: Track, start: int, end: int) -> None:
+    """Make [start, end) of `track` empty by cutting away what is there."""
+    for c in track.clips_in(start, end):
+        if c.start < start:
+            history.apply(ReplaceClip(track.id, c.id, replace(c, duration=start - c.start)))
+        else:
+            history.apply(RemoveClip(track.id, c.id))
+        if c.end > end:
+            cut = end - c.start
+            right = replace(c, start=end, source_start=c.source_start + cut, duration=c.duration - cut)
+            if c.start < start:
+                right = replace(right, id=new_id(), link=None)
+            history.apply(PutClip(track.id, right))
+
+
+def append(history: History, placed: Sequence[Placed]) -> list[Clip]:
+    """Place clips after the last clip of their tracks (the latest end among them).
+
+        append x-- to V1:   V1: a---.b-   ->   V1: a---.b-x--
+
+    The clips keep their offsets from one another; their `start` values are replaced. Returns
+    the clips as placed.
+    """
+    project = history.project
+    check_new(project, placed)
+    at = max(find_track(project, tid).end for tid, _ in placed)
+    first = min(c.start for _, c in placed)
+    moved = [(tid, replace(c, start=at + c.start - first)) for tid, c in placed]
+    with history.transaction("Append"):
+        for tid, clip in moved:
+            history.apply(PutClip(tid, clip))
+    return [c for _, c in moved]
+
+
+def remove(history: History, clip_ids: Sequence[str], linked: bool = True) -> None:
+    """Lift clips off the timeline, leaving gaps.
+
+        remove b:   V1: a---b--c-   ->   V1: a---...c-
+    """
+    targets = groups(history.project, clip_ids, linked)
+    editable(*(t for t, _ in targets))
+    with history.transaction("Remove"):
+        for t, c in targets:
+            history.apply(RemoveClip(t.id, c.id))
+        drop_lonely_links(history)
+
+
+def ripple_delete(history: History, clip_ids: Sequence[str], linked: bool = True) -> None:
+    """Remove clips and close their gaps by pulling later clips left.
+
+        ripple delete b:   V1: a---b--c-   ->   V1: a---c-
+
+    Each removed clip's length is closed on its track and on tracks of partners of the clips
+    pulled left. Refused when a pulled clip would land on a clip that stays.
+    """
+    targets = groups(history.project, clip_ids, linked)
+    editable(*(t for t, _ in targets))
+    spans: dict[tuple[int, int], list[str]] = {}
+    for t, c in targets:
+        spans.setdefault((c.start, c.end), []).append(t.id)
+    with history.transaction("Ripple delete"):
+        for t, c in targets:
+            history.apply(RemoveClip(t.id, c.id))
+        for (start, end), track_ids in sorted(spans.items(), reverse=True):
+            ripple(history, track_ids, end, start - end)
+        drop_lonely_links(history)
+
+
+def move(history: History, clip_id: str, delta: int, track_id: str | None = None, linked: bool = True) -> None:
+    """Move a clip `delta` frames (and to another track of the same kind, if `track_id` is given).
+
+        move b by -3:          V1: a---..b--   ->   V1: a---b--
+        move b to V2 by +1:    V1: a---b--     ->   V1: a---
+                               V2:             ->   V2: .....b--
+
+    Linked partners move by the same `delta` on their own tracks. Refused if any moved clip
+    would overlap a clip that stays, or start before frame 0.
+    """
+    project = history.project
+    targets = groups(project, [clip_id], linked)
+    source, clip = targets[0]
+    target = find_track(project, track_id) if track_id is not None else source
+    if target.kind is not source.kind:
+        raise EditError(
+            f"cannot move '{clip_label(clip)}' from {source.kind.value} track {source.name} "
+            f"to {target.kind.value} track {target.name}"
+        )
+    editable(target, *(t for t, _ in targets))
+    if delta == 0 and target is source:
+        return
+    news = [((target if c is clip else t).id, replace(c, start=c.start + delta)) for t, c in targets]
+    with history.transaction("Move"):
+        update(history, targets, news)
+
+
+def split(history: History, frame: int, clip_ids: Sequence[str] | None = None, linked: bool = True) -> list[Clip]:
+    """Cut clips in two at `frame` (the razor).
+
+        split at 4:   V1: a-------   ->   V1: a---a---
+                      A1: a-------   ->   A1: a---a---
+
+    With no `clip_ids`, every clip under `frame` on unlocked tracks is cut. Otherwise the given
+    clips (each must contain `frame`) and, with `linked`, their partners that contain it. The
+    left parts keep their ids and links; the right parts get new ids, and the right parts of a
+    linked group form a new group. Returns the right parts.
+    """
+    project = history.project
+    if clip_ids is None:
+        targets = [(t, c) for t in project.tracks if not t.locked for c in t.clips if c.start < frame < c.end]
+        if not targets:
+            raise EditError(f"no clip to split at frame {frame}")
+    else:
+        for cid in clip_ids:
+            _, c = find_clip(project, cid)
+            if not c.start < frame < c.end:
+                raise EditError(f"frame {frame} is not inside '{clip_label(c)}' (frames {c.start}-{c.end - 1})")
+        targets = [(t, c) for t, c in groups(project, clip_ids, linked) if c.start < frame < c.end]
+    editable(*(t for t, _ in targets))
+    right_links: dict[str, str] = {}
+    rights = []
+    with history.transaction("Split"):
+        for t, c in targets:
+            cut = frame - c.start
+            link = c.link and right_links.setdefault(c.link, new_id())
+            right = replace(c, start=frame, source_start=c.source_start + cut, duration=c.duration - cut,
+                            link=link, id=new_id())
+            history.apply(ReplaceClip(t.id, c.id, replace(c, duration=cut)))
+            history.apply(PutClip(t.id, right))
+            rights.append(right)
+        drop_lonely_links(history)
+    return [project.clip(c.id) for c in rights]
