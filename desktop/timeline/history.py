@@ -9,7 +9,7 @@ raises). A committed transaction is one undo step.
 Views subscribe with `history.subscribe(callback)`; the callback gets a `HistoryEvent` after each
 commit, undo and redo (plain Python, no Qt). A drag becomes one undo step by giving each of its
 transactions the same `merge` key: a transaction whose key equals the last step's (with nothing
-undone since) is appended to that step, and its event says `merged=True`.
+undone or redone since) is appended to that step, and its event says `merged=True`.
 """
 from __future__ import annotations
 
@@ -57,6 +57,7 @@ class History:
         self._open: Transaction | None = None
         self._listeners: list[Listener] = []
         self._saved_serial = 0
+        self._mergeable: Transaction | None = None  # the last commit, until an undo or redo
 
     # --- making changes -------------------------------------------------------------------
 
@@ -98,16 +99,17 @@ class History:
             txn.inverses.pop().apply(self.project)
 
     def _commit(self, txn: Transaction) -> None:
-        top = self._undo[-1] if self._undo else None
-        merged = txn.merge is not None and top is not None and top.merge == txn.merge and not self._redo
+        top = self._mergeable
+        merged = top is not None and txn.merge is not None and top.merge == txn.merge
         if merged:
             top.done += txn.done
             top.inverses += txn.inverses
             top.serial = next(_serials)
         else:
             self._undo.append(txn)
+            self._mergeable = txn
         self._redo.clear()
-        self._notify(HistoryEvent("do", top.name if merged else txn.name, merged))
+        self._notify(HistoryEvent("do", self._mergeable.name, merged))
 
     # --- undo and redo ---------------------------------------------------------------------
 
@@ -131,6 +133,7 @@ class History:
         """Undo the last step; returns its name."""
         self._idle("undo")
         txn = self._undo.pop()
+        self._mergeable = None
         for inverse in reversed(txn.inverses):
             inverse.apply(self.project)
         self._redo.append(txn)
@@ -141,6 +144,7 @@ class History:
         """Redo the last undone step; returns its name."""
         self._idle("redo")
         txn = self._redo.pop()
+        self._mergeable = None
         for change in txn.done:
             change.apply(self.project)
         self._undo.append(txn)
