@@ -18,11 +18,13 @@ def run_app(argv: list[str]) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
+    from desktop.ui import theme
     from desktop.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Framesmith")
     app.setOrganizationName("Framesmith")
+    theme.apply(app)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     window = MainWindow()

@@ -1,30 +1,247 @@
-"""The main window (a shell until the editor lands): title, menus, status bar, open a project."""
+"""The main window: dockable panels around the viewer, menus, toolbar, shortcuts, status bar.
+
+It builds the panels, connects them to the one `Session`, and turns menu actions into core edits
+through `Session.edit`. Panels never talk to each other directly: they share the session, the
+selection and the playhead.
+"""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox
+import os
 
-from desktop.errors import UserError
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
+
+from desktop.timeline import edits, organize
+from desktop.timeline.model import TrackKind
+from desktop.ui.playhead import Playhead
+from desktop.ui.project_files import ProjectFiles
+from desktop.ui.selection import Selection
+from desktop.ui.session import Session
+from desktop.ui.shortcuts import ShortcutsDialog
+from desktop.ui.timeline.widget import TimelineWidget
 
 
 class MainWindow(QMainWindow):
-    def __init__(self) -> None:
+    def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
-        self.setWindowTitle("Framesmith")
-        self.resize(1280, 800)
-        self.project = None
-        self._summary = QLabel("No project open", self)
-        self.setCentralWidget(self._summary)
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction("&Quit", self.close)
+        self.settings = settings or QSettings()
+        self.session = Session()
+        self.selection = Selection()
+        self.playhead = Playhead()
+        self.files = ProjectFiles(self.session, self, self.settings)
+        self.setDockNestingEnabled(True)
+        self.resize(1500, 900)
+
+        self.timeline = TimelineWidget(self.session, self.selection, self.playhead)
+        self.viewer = self._placeholder("Viewer")
+        self.setCentralWidget(self.viewer)
+        self.timeline_dock = self._dock("Timeline", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.bin_dock = self._dock("Media", self._placeholder("Media bin"), Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.inspector_dock = self._dock("Inspector", self._placeholder("Inspector"), Qt.DockWidgetArea.RightDockWidgetArea)
+        self.generate_dock = self._dock("Generate", self._placeholder("Generation"), Qt.DockWidgetArea.RightDockWidgetArea)
+        self.jobs_dock = self._dock("Jobs", self._placeholder("No jobs"), Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.tabifyDockWidget(self.inspector_dock, self.generate_dock)
+        self.inspector_dock.raise_()
+
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self.session.changed.connect(self._update_title)
+        self.session.path_changed.connect(self._update_title)
+        self.session.failed.connect(lambda m: self.statusBar().showMessage(m, 6000))
+        self.session.undo_stack.cleanChanged.connect(lambda _: self._update_title())
+        self.files.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.timeline.media_dropped.connect(self._insert_paths)
+        self._update_title()
+        self._restore_layout()
         self.statusBar().showMessage("Ready")
 
-    def open_project(self, path: str) -> None:
-        from desktop.timeline.otio_io import load
+    # --- panels -----------------------------------------------------------------------------------
 
-        try:
-            self.project = load(path)
-        except UserError as e:
-            QMessageBox.warning(self, "Cannot open project", str(e))
+    def _placeholder(self, text: str) -> QWidget:
+        label = QLabel(text)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setStyleSheet("color: #6c6e74;")
+        return label
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{title.lower()}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+        else:
+            self.resizeDocks([self.timeline_dock], [330], Qt.Orientation.Vertical)
+            self.resizeDocks([self.bin_dock, self.inspector_dock], [300, 300], Qt.Orientation.Horizontal)
+
+    # --- actions ----------------------------------------------------------------------------------
+
+    def _action(self, text: str, slot, shortcut=None, checkable: bool = False, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            keys = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setCheckable(checkable)
+        action.setStatusTip(tip or text.replace("&", ""))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        f = self.files
+        self.act_new = a("&New Project", f.new, QKeySequence.StandardKey.New)
+        self.act_open = a("&Open Project...", f.open_dialog, QKeySequence.StandardKey.Open)
+        self.act_save = a("&Save", f.save, QKeySequence.StandardKey.Save)
+        self.act_save_as = a("Save &As...", f.save_as, "Ctrl+Shift+S")
+        self.act_quit = a("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.act_undo = self.session.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcut(QKeySequence("Ctrl+Z"))
+        self.act_redo = self.session.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.addActions([self.act_undo, self.act_redo])
+        self.act_split = a("S&plit at Playhead", self.split_at_playhead, ["S", "Ctrl+B"])
+        self.act_delete = a("&Delete (leave gap)", self.delete_selected, [QKeySequence.StandardKey.Delete, "Backspace"])
+        self.act_ripple_delete = a("&Ripple Delete", self.ripple_delete_selected, ["Shift+Delete", "Shift+Backspace"])
+        self.act_select_all = a("Select &All", self.select_all, QKeySequence.StandardKey.SelectAll)
+        self.act_link = a("&Link Clips", lambda: self._edit_selected(organize.link), "Ctrl+L")
+        self.act_unlink = a("U&nlink Clips", lambda: self._edit_selected(organize.unlink), "Ctrl+Shift+L")
+        self.act_add_video = a("Add &Video Track", lambda: self.session.edit(organize.add_track, TrackKind.VIDEO))
+        self.act_add_audio = a("Add A&udio Track", lambda: self.session.edit(organize.add_track, TrackKind.AUDIO))
+        self.act_zoom_in = a("Zoom &In", lambda: self.timeline.zoom(1.5), ["+", "=", "Ctrl+="])
+        self.act_zoom_out = a("Zoom &Out", lambda: self.timeline.zoom(1 / 1.5), ["-", "Ctrl+-"])
+        self.act_zoom_fit = a("Zoom to &Fit", self.timeline.zoom_to_fit, ["\\", "Shift+Z"])
+        self.act_snap = a("&Snapping", self._toggle_snapping, "N", checkable=True)
+        self.act_snap.setChecked(self.timeline.snapping)
+        self.act_home = a("Go to Start", lambda: self.playhead.seek(0), "Home")
+        self.act_end = a("Go to End", lambda: self.playhead.seek(self.session.project.duration), "End")
+        self.act_prev = a("Previous Frame", lambda: self.playhead.seek(self.playhead.frame - 1), "Left")
+        self.act_next = a("Next Frame", lambda: self.playhead.seek(self.playhead.frame + 1), "Right")
+        self.act_shortcuts = a("&Keyboard Shortcuts", self.show_shortcuts, "F1")
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        m = bar.addMenu("&File")
+        m.addActions([self.act_new, self.act_open])
+        self.recent_menu = m.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        m.addSeparator()
+        m.addActions([self.act_save, self.act_save_as])
+        m.addSeparator()
+        m.addAction(self.act_quit)
+        m = bar.addMenu("&Edit")
+        m.addActions([self.act_undo, self.act_redo])
+        m.addSeparator()
+        m.addActions([self.act_split, self.act_delete, self.act_ripple_delete, self.act_select_all])
+        m.addSeparator()
+        m.addActions([self.act_link, self.act_unlink])
+        m = bar.addMenu("&View")
+        m.addActions([self.act_zoom_in, self.act_zoom_out, self.act_zoom_fit, self.act_snap])
+        m.addSeparator()
+        for dock in (self.bin_dock, self.timeline_dock, self.inspector_dock, self.generate_dock, self.jobs_dock):
+            m.addAction(dock.toggleViewAction())
+        self.playback_menu = bar.addMenu("&Playback")
+        self.playback_menu.addActions([self.act_home, self.act_end, self.act_prev, self.act_next])
+        m = bar.addMenu("&Timeline")
+        m.addActions([self.act_add_video, self.act_add_audio])
+        m = bar.addMenu("&Help")
+        m.addAction(self.act_shortcuts)
+
+    def _build_toolbar(self) -> None:
+        tb = self.addToolBar("Main")
+        tb.setObjectName("toolbar-main")
+        tb.setMovable(False)
+        tb.addActions([self.act_new, self.act_open, self.act_save])
+        tb.addSeparator()
+        tb.addActions([self.act_undo, self.act_redo])
+        tb.addSeparator()
+        tb.addActions([self.act_split, self.act_ripple_delete, self.act_snap])
+        tb.addSeparator()
+        tb.addActions([self.act_zoom_out, self.act_zoom_fit, self.act_zoom_in])
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.files.recent():
+            self.recent_menu.addAction(path, lambda p=path: self.files.maybe_save() and self.files.open(p))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    # --- edits ------------------------------------------------------------------------------------
+
+    def split_at_playhead(self) -> None:
+        ids = self.selection.ids or None
+        if ids:
+            frame = self.playhead.frame
+            ids = [i for i in ids if (c := self.session.project.clip(i)).start < frame < c.end] or None
+        self.session.edit(edits.split, self.playhead.frame, ids)
+
+    def delete_selected(self) -> None:
+        self._edit_selected(edits.remove)
+
+    def ripple_delete_selected(self) -> None:
+        self._edit_selected(edits.ripple_delete)
+
+    def _edit_selected(self, fn) -> None:
+        ids = self.selection.ids
+        if not ids:
+            self.statusBar().showMessage("Select a clip first", 4000)
             return
-        self.setWindowTitle(f"{self.project.name} - Framesmith")
-        self._summary.setText(f"{self.project.name}: {len(self.project.tracks)} tracks")
+        self.session.edit(fn, ids)
+
+    def select_all(self) -> None:
+        self.selection.set([c.id for _, c in self.session.project.all_clips()])
+
+    def _toggle_snapping(self) -> None:
+        self.timeline.snapping = self.act_snap.isChecked()
+        self.statusBar().showMessage(f"Snapping {'on' if self.timeline.snapping else 'off'}", 3000)
+
+    def _insert_paths(self, paths: list[str], track_id: str, frame: int) -> None:
+        """Media dropped on the timeline: insert each file at `frame`, one after another."""
+        from desktop.media.probe import media_for
+
+        project = self.session.project
+        track = project.track(track_id)
+        at = frame
+        for path in paths:
+            try:
+                media = next((m for m in project.bin if m.path == path), None) or media_for(path, project.fps)
+            except Exception as e:  # a file that is not media: say so, keep going
+                self.statusBar().showMessage(f"Cannot import {os.path.basename(path)}: {e}", 8000)
+                continue
+            kw = {"video_track_id": track_id} if track.kind is TrackKind.VIDEO else {"audio_track_id": track_id}
+            placed = self.session.edit(organize.import_media, media, at, "insert", **kw)
+            if placed:
+                at = max(c.end for c in placed)
+
+    # --- window -----------------------------------------------------------------------------------
+
+    def open_project(self, path: str) -> None:
+        self.files.open(path)
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self).exec()
+
+    def _update_title(self) -> None:
+        name = os.path.basename(self.session.path) if self.session.path else self.session.project.name
+        self.setWindowTitle(f"{'*' if self.session.modified else ''}{name} - Framesmith")
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        if not self.files.maybe_save():
+            event.ignore()
+            return
+        self.files.discard_recovery()
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        event.accept()
+
+    def warn(self, title: str, text: str) -> None:
+        QMessageBox.warning(self, title, text)
