@@ -1,0 +1,124 @@
+"""A project at a frame -> the picture; a range of frames -> the mixed sound.
+
+Picture: video tracks are drawn in Project.tracks order, so a later video track covers an earlier one
+(V2 over V1, as in OpenTimelineIO stacks and editors). Hidden tracks are skipped; gaps and media
+without picture are transparent; where nothing is drawn the picture is black. Each source is fitted
+inside the frame keeping its aspect ratio and centred; the bars around it are transparent, so a
+narrower clip on V2 shows V1 at its sides, and black when nothing is below. The source frame shown is
+the last one whose time is <= the timeline time (see decoder/frameindex).
+
+Sound: every clip on an unmuted audio track, at its gain, resampled to the project's rate, folded to
+stereo and summed (clipped to [-1, 1]). Video-track clips give picture only. Frame f starts at sample
+floor(f * sample_rate / fps), so consecutive ranges tile exactly.
+
+Both read the project on every call, so edits show at once. A Compositor is meant for one thread at
+a time (make one per thread; they may share a MediaPool's FrameCache but not a pool's positions).
+Pictures may be shared read-only arrays: copy before writing.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from math import floor
+
+import numpy as np
+
+from desktop.media.pool import MediaPool
+from desktop.timeline.model import Clip, Project, TrackKind
+
+
+def fit(src_w: int, src_h: int, dst_w: int, dst_h: int) -> tuple[int, int, int, int]:
+    """(x, y, w, h) of a src_w x src_h picture fitted inside dst_w x dst_h, centred."""
+    if src_w * dst_h >= src_h * dst_w:  # as wide or wider than the frame: full width
+        w, h = dst_w, max(1, min(dst_h, round(Fraction(src_h * dst_w, src_w))))
+    else:
+        w, h = max(1, min(dst_w, round(Fraction(src_w * dst_h, src_h)))), dst_h
+    return (dst_w - w) // 2, (dst_h - h) // 2, w, h
+
+
+def sample_at(frame: int, sample_rate: int, fps: Fraction) -> int:
+    """The first sample of project frame `frame`."""
+    return floor(frame * sample_rate / Fraction(fps))
+
+
+class Compositor:
+    def __init__(self, project: Project, pool: MediaPool | None = None,
+                 size: tuple[int, int] | None = None):
+        self.project = project
+        self.pool = pool if pool is not None else MediaPool()
+        self.size = tuple(size) if size else (project.width, project.height)
+        self._fits: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+
+    # -- picture ----------------------------------------------------------------------------
+
+    def layers(self, frame: int) -> list[Clip]:
+        """The clips that draw at `frame`, bottom first."""
+        out = []
+        for track in self.project.tracks:
+            if track.kind is not TrackKind.VIDEO or track.hidden:
+                continue
+            clip = track.clip_at(frame)
+            if clip is not None and clip.media.has_video and not clip.media.offline:
+                out.append(clip)
+        return out
+
+    def picture(self, frame: int) -> np.ndarray:
+        """The (height, width, 3) uint8 RGB picture at project frame `frame`."""
+        width, height = self.size
+        layers = [(clip, self._fit(clip)) for clip in self.layers(frame)]
+        # Everything under the topmost clip that fills the frame is hidden: start there.
+        first = 0
+        for i in range(len(layers) - 1, -1, -1):
+            if layers[i][1][2:] == (width, height):
+                first = i
+                break
+        if layers and first == len(layers) - 1 and layers[-1][1][2:] == (width, height):
+            return self._source(layers[-1][0], frame, (width, height))
+        canvas = np.zeros((height, width, 3), np.uint8)
+        for clip, (x, y, w, h) in layers[first:]:
+            canvas[y:y + h, x:x + w] = self._source(clip, frame, (w, h))
+        return canvas
+
+    def _fit(self, clip: Clip) -> tuple[int, int, int, int]:
+        src = self.pool.video(clip.media.path).size
+        rect = self._fits.get(src)
+        if rect is None:
+            rect = self._fits[src] = fit(*src, *self.size)
+        return rect
+
+    def _source(self, clip: Clip, frame: int, size: tuple[int, int]) -> np.ndarray:
+        media_frame = frame - clip.start + clip.source_start
+        return self.pool.frame_at(clip.media.path, media_frame, self.project.fps, size)
+
+    # -- sound ------------------------------------------------------------------------------
+
+    def sound(self, start: int, end: int) -> np.ndarray:
+        """The mixed stereo float32 samples of project frames [start, end): shape (n, 2)."""
+        rate, fps = self.project.sample_rate, self.project.fps
+        return self.samples(sample_at(start, rate, fps), sample_at(end, rate, fps))
+
+    def samples(self, first: int, last: int) -> np.ndarray:
+        """The mix of project samples [first, last) at the project's sample rate: (n, 2) float32."""
+        rate, fps = self.project.sample_rate, self.project.fps
+        out = np.zeros((max(last - first, 0), 2), np.float32)
+        for track in self.project.tracks:
+            if track.kind is not TrackKind.AUDIO or track.muted:
+                continue
+            for clip in track.clips:
+                if not clip.media.has_audio or clip.media.offline:
+                    continue
+                c0, c1 = sample_at(clip.start, rate, fps), sample_at(clip.end, rate, fps)
+                lo, hi = max(first, c0), min(last, c1)
+                if hi <= lo:
+                    continue
+                offset = sample_at(clip.source_start, rate, fps) - c0
+                data = self.pool.audio(clip.media.path, rate).read(lo + offset, hi - lo)
+                if clip.gain_db:
+                    data *= np.float32(10 ** (clip.gain_db / 20))
+                out[lo - first:hi - first] += data
+        np.clip(out, -1.0, 1.0, out=out)
+        return out
+
+    def has_sound(self) -> bool:
+        """True when some unmuted audio track holds a clip with sound."""
+        return any(track.kind is TrackKind.AUDIO and not track.muted and clip.media.has_audio
+                   for track in self.project.tracks for clip in track.clips)

@@ -1,0 +1,183 @@
+"""Frame-exact pictures from one video file, for the compositor, thumbnails and generation context.
+
+Frame i of a file is the i-th picture in presentation order (see frameindex). A request for a
+later frame decodes forward from the current position when that is no more work than seeking to the
+last keyframe at or before it, so sequential playback and export never seek; anything else seeks to
+that keyframe and decodes forward. Pictures come back as read-only RGB uint8 arrays (H, W, 3),
+upright (display rotation applied), at the display size or any size asked for (scaled by swscale in
+the same pass as the colour conversion), and are kept in an optional shared FrameCache.
+
+Threads: every public method may be called from any thread; calls on one decoder run one at a time
+(a lock), so a decode-ahead thread and the UI thread can share it. Returned arrays are shared with
+the cache: copy before writing. A decoder that keeps a sequential position is best owned by one
+reader (the player and an export each use their own MediaPool).
+"""
+from __future__ import annotations
+
+import os
+import threading
+from fractions import Fraction
+
+import numpy as np
+
+from desktop.media.errors import MediaError
+from desktop.media.files import file_id, open_container
+from desktop.media.framecache import FrameCache
+from desktop.media.frameindex import video_index
+
+# After a seek lands too late (some demuxers seek by decode time), try this many earlier keyframes.
+_SEEK_RETRIES = 3
+# What a seek costs, in frames decoded: decode forward instead when that is no more work.
+_SEEK_COST = 8
+
+
+def display_size(width: int, height: int, sample_aspect: Fraction | None, rotation: int) -> tuple[int, int]:
+    """The (width, height) a picture is shown at: pixel aspect ratio and rotation applied."""
+    if sample_aspect and sample_aspect > 0 and sample_aspect != 1:
+        width = max(1, round(width * sample_aspect))
+    return (height, width) if rotation in (90, 270) else (width, height)
+
+
+class VideoDecoder:
+    def __init__(self, path: str | os.PathLike, cache: FrameCache | None = None, threads: int = 0):
+        self.path = os.fspath(path)
+        self.id = file_id(self.path)
+        self.index = video_index(self.path)
+        self.cache = cache
+        self.threads = threads
+        self.seeks = 0  # how many seeks were made (sequential reads make none)
+        self._lock = threading.RLock()
+        self._container = None
+        self._frames = None  # generator of decoded frames from the current position
+        self._last = None  # (frame number, av.VideoFrame) decoded last
+        self._open()
+        first = self._decoded(0)
+        self.rotation = round((first.rotation or 0) / 90) * 90 % 360
+        sar = self._stream.codec_context.sample_aspect_ratio
+        self.size = display_size(first.width, first.height, sar, self.rotation)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def __enter__(self) -> "VideoDecoder":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the file; a later request reopens it."""
+        with self._lock:
+            if self._container is not None:
+                self._container.close()
+            self._container = self._frames = self._last = None
+
+    def frame(self, i: int, size: tuple[int, int] | None = None) -> np.ndarray:
+        """Frame number `i` (clamped to the file) as RGB, at `size` (width, height) or display size."""
+        i = min(max(int(i), 0), len(self.index) - 1)
+        size = tuple(size) if size else self.size
+        key = (self.id, i, size)
+        if self.cache is not None:
+            hit = self.cache.get(key)
+            if hit is not None:
+                return hit
+        with self._lock:
+            picture = self._picture(self._decoded(i), size)
+        if self.cache is not None:
+            self.cache.put(key, picture)
+        else:
+            picture.flags.writeable = False
+        return picture
+
+    def frame_at(self, project_frame: int, fps: Fraction, size: tuple[int, int] | None = None) -> np.ndarray:
+        """The picture shown at project frame `project_frame` (time frame / fps from the first frame)."""
+        return self.frame(self.index.for_project_frame(project_frame, fps), size)
+
+    # -- decoding -------------------------------------------------------------------------
+
+    def _open(self) -> None:
+        self._container = open_container(self.path)
+        self._stream = self._container.streams.video[self.index.stream_index]
+        self._stream.thread_type = "AUTO"
+        self._stream.thread_count = self.threads
+
+    def _generate(self):
+        for packet in self._container.demux(self._stream):
+            yield from packet.decode()
+
+    def _seek(self, k: int) -> None:
+        import av
+
+        self._frames = self._last = None
+        try:
+            self._container.seek(int(self.index.pts[k]), stream=self._stream, backward=True)
+        except av.FFmpegError as e:
+            raise MediaError(f"{self.path}: cannot seek ({e.strerror or e})") from None
+        self._frames = self._generate()
+        self.seeks += 1
+
+    def _next(self):
+        import av
+
+        try:
+            return next(self._frames, None)
+        except av.FFmpegError as e:
+            raise MediaError(f"{self.path}: decoding failed ({e.strerror or e})") from None
+
+    def _decoded(self, i: int):
+        """The av.VideoFrame for frame number i (the closest earlier one if the file lacks it)."""
+        if self._container is None:
+            self._open()
+        if self._last is not None:
+            at, frame = self._last
+            if at == i:
+                return frame
+            k = self.index.keyframe_at_or_before(i)
+            if at < i and (k <= at or i - at <= i - k + _SEEK_COST):
+                return self._decode_forward(i, before=frame, retry_from=None)
+        k = self.index.keyframe_at_or_before(i)
+        self._seek(k)
+        return self._decode_forward(i, before=None, retry_from=k)
+
+    def _decode_forward(self, i: int, before, retry_from: int | None):
+        """Decode until frame i. After a seek to keyframe `retry_from` that lands past i, step back.
+
+        `before` is the latest frame decoded before i, shown when the file has no picture for i.
+        """
+        retries = 0
+        while True:
+            frame = self._next()
+            if frame is None:  # end of the stream (a damaged tail): the last frame decoded
+                if before is not None:
+                    return before
+                if self._last is not None:
+                    return self._last[1]
+                raise MediaError(f"{self.path}: frame {i} cannot be decoded")
+            at = self.index.position(frame.pts)
+            if at is None:
+                continue
+            self._last = (at, frame)
+            if at == i:
+                return frame
+            if at > i:
+                if before is not None:
+                    return before  # the file has no picture for i: show the one before
+                if retry_from is None or retry_from == 0 or retries >= _SEEK_RETRIES:
+                    return frame
+                retries += 1
+                retry_from = self.index.keyframe_at_or_before(retry_from - 1)
+                self._seek(retry_from)
+                continue
+            before = frame
+
+    def _picture(self, frame, size: tuple[int, int]) -> np.ndarray:
+        width, height = size
+        if self.rotation in (90, 270):
+            width, height = height, width
+        shrink = width * height < frame.width * frame.height
+        same = (width, height) == (frame.width, frame.height)
+        picture = frame.to_ndarray(format="rgb24", width=width, height=height,
+                                   interpolation=None if same else ("AREA" if shrink else "BILINEAR"))
+        if self.rotation:
+            picture = np.ascontiguousarray(np.rot90(picture, self.rotation // 90))
+        return picture
