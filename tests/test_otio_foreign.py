@@ -111,7 +111,7 @@ def test_source_times_count_from_the_start_of_the_available_range(tmp_path):
     assert (c.source_start, c.duration, c.media.duration) == (10, 20, 100)
 
 
-def test_missing_and_generator_references_transitions_and_nested_stacks(tmp_path):
+def test_missing_and_generator_references_transitions_nested_stacks_and_rangeless_clips(tmp_path):
     V, A = otio.schema.TrackKind.Video, otio.schema.TrackKind.Audio
     missing = otio.schema.Clip(name="A001C003.mov", media_reference=otio.schema.MissingReference(),
                                source_range=span(5, 24, 24))
@@ -122,7 +122,8 @@ def test_missing_and_generator_references_transitions_and_nested_stacks(tmp_path
     dissolve = otio.schema.Transition(in_offset=RT(2, 24), out_offset=RT(2, 24))
     silent = track("Off", A, clip("s", "/nonexistent/s.wav", 0, 10, 24))
     silent.enabled = False
-    project = write(tmp_path, track("V1", V, missing, dissolve, bars, nested,
+    rangeless = otio.schema.Clip(name="rangeless")
+    project = write(tmp_path, track("V1", V, missing, dissolve, bars, nested, rangeless,
                                     clip("z", "/nonexistent/z.mp4", 0, 4, 24)), silent)
     assert layout(project)[0] == [("Clip", 0, 24, 5), ("Gap", 24, 18, None), ("Clip", 42, 4, 0)]
     offline = project.tracks[0].clips[0].media

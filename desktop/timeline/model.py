@@ -4,7 +4,8 @@ Time is an integer count of frames at the project's Fraction rate, so no toleran
 Clips, media and gaps are immutable values; a track keeps its clips sorted by start and never
 overlapping, and reports the empty space between them as Gap items (the form OpenTimelineIO and
 the `info` command use). Mutable state (a track's clip list, the project's tracks and bin) is changed
-only through `desktop.timeline.edits`, which records every change for undo.
+only through the primitive changes in `desktop.timeline.changes`, which the edit functions
+(`edits`, `trims`, `organize`) apply through a `History` that records every change for undo.
 """
 from __future__ import annotations
 

@@ -17,7 +17,8 @@ Timelines written by other tools are read as follows:
 - A clip with a MissingReference keeps its place as offline media named after the clip, in the
   project's folder (relink it to bring it back). Clips with other references (generators such as
   bars or solid colours, image sequences), nested stacks and tracks become gaps; transitions
-  become cuts; effects and markers are dropped; tracks that are neither video nor audio are skipped.
+  become cuts; effects and markers are dropped; tracks that are neither video nor audio, and clips
+  with neither a source nor an available range, are skipped.
 - Disabled tracks become muted (audio) or hidden (video). Duplicate ids get new ones; links left
   with a single clip, or with two clips on one track, are dropped.
 """
@@ -85,11 +86,12 @@ def media_meta(m: Media, with_place: bool) -> dict:
 
 def to_timeline(project: Project, version: int) -> otio.schema.Timeline:
     rate = float(project.fps)
+    RationalTime = otio.opentime.RationalTime
 
     def span(start: int, duration: int) -> otio.opentime.TimeRange:
-        return otio.opentime.TimeRange(otio.opentime.RationalTime(start, rate), otio.opentime.RationalTime(duration, rate))
+        return otio.opentime.TimeRange(RationalTime(start, rate), RationalTime(duration, rate))
 
-    timeline = otio.schema.Timeline(name=project.name, global_start_time=otio.opentime.RationalTime(0, rate))
+    timeline = otio.schema.Timeline(name=project.name, global_start_time=RationalTime(0, rate))
     timeline.metadata[KEY] = {
         "version": version, "fps": str(project.fps), "width": project.width, "height": project.height,
         "sample_rate": project.sample_rate, "bin": [media_meta(m, True) for m in project.bin],
@@ -149,7 +151,7 @@ def _guess_fps(timeline: otio.schema.Timeline) -> Fraction:
     if timeline.global_start_time is not None:
         return rate_of(timeline.global_start_time.rate)
     for track in timeline.tracks:
-        for item in track:
+        for item in track if isinstance(track, otio.schema.Track) else ():
             if getattr(item, "source_range", None) is not None:
                 return rate_of(item.source_range.duration.rate)
     return Fraction(24)
@@ -199,7 +201,10 @@ def _read_track(child: otio.schema.Track, track: Track, fps: Fraction, folder: s
     for index, item in enumerate(child):
         if isinstance(item, otio.schema.Transition):
             continue
-        length = seconds(item.duration())
+        try:
+            length = seconds(item.duration())
+        except otio.exceptions.CannotComputeAvailableRangeError:  # a clip with no range at all
+            continue
         start, end = round(at * fps), round((at + length) * fps)
         at += length
         if not isinstance(item, otio.schema.Clip) or end <= start:
