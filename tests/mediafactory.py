@@ -6,7 +6,8 @@ it got with `frame_index(picture)`. The colours use six well separated levels pe
 A `Video(colour=...)` instead paints every frame one colour (for compositing tests).
 
 Sound: a sine tone per channel at a known frequency and amplitude (`Audio(tones=...)`); a tone of
-amplitude a has RMS a / sqrt(2).
+amplitude a has RMS a / sqrt(2). `Audio(sweep=(lo, hi))` writes a rising tone instead, whose every
+stretch is different, for measuring time shifts (`shift_between`).
 
 The container and codecs follow the file's extension (CONTAINERS), e.g.
 
@@ -71,13 +72,19 @@ class Audio:
     tones: tuple[float, ...] = (440.0,)  # Hz per channel (0 = silent); one value is used for all
     amplitude: float = 0.5
     codec: str | None = None  # default: from the extension
+    sweep: tuple[float, float] | None = None  # (from Hz, to Hz): a rising tone on every channel
+    # instead of `tones`; it never repeats, so a time shift between two reads of it is measurable
 
     def samples(self) -> np.ndarray:
         """The exact float32 signal written, shape (channels, samples)."""
         channels = av.AudioLayout(self.layout).nb_channels
-        tones = self.tones if len(self.tones) == channels else self.tones[:1] * channels
         n = round(self.seconds * self.sample_rate)
         t = np.arange(n) / self.sample_rate
+        if self.sweep is not None:
+            low, high = self.sweep
+            phase = 2 * np.pi * (low * t + (high - low) * t**2 / (2 * self.seconds))
+            return np.tile(self.amplitude * np.sin(phase), (channels, 1)).astype(np.float32)
+        tones = self.tones if len(self.tones) == channels else self.tones[:1] * channels
         return np.stack([self.amplitude * np.sin(2 * np.pi * f * t) if f else np.zeros(n)
                          for f in tones]).astype(np.float32)
 
@@ -168,3 +175,10 @@ def tone_level(samples: np.ndarray, frequency: float, sample_rate: int) -> float
     n = np.arange(len(samples))
     basis = np.exp(-2j * np.pi * frequency * n / sample_rate)
     return float(2 * abs(np.dot(samples.astype(np.float64), basis)) / len(samples))
+
+
+def shift_between(reference: np.ndarray, part: np.ndarray, start: int, search: int = 200) -> int:
+    """The offset d (|d| <= search) that best lines `part` up with reference[start + d:]."""
+    n = len(part)
+    errors = [np.abs(reference[start + d:start + d + n] - part).mean() for d in range(-search, search + 1)]
+    return int(np.argmin(errors)) - search

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import threading
 from fractions import Fraction
+from math import floor
 
 import numpy as np
 
@@ -87,8 +88,9 @@ class AudioReader:
             if self._container is None:
                 self._restart(self._first)
             gap = _FORWARD_GAP * self.sample_rate
-            behind = self._buf_start is not None and start < self._buf_start and not self._from_start
-            ahead = self._buf_start is not None and start > self._buf_end + gap and not self._eof
+            decoded = self._buf_start is not None
+            behind = decoded and start < self._buf_start and not self._from_start
+            ahead = start > (self._buf_end if decoded else self._aim) + gap and not self._eof
             if behind or ahead:
                 self._restart(self.origin + Fraction(start, self.sample_rate) - _PREROLL)
             while not self._eof and (self._buf_start is None or self._buf_end < end):
@@ -123,6 +125,7 @@ class AudioReader:
         import av
 
         self._from_start = seconds <= self._first
+        self._aim = floor((max(seconds, self._first) - self.origin) * self.sample_rate)
         if self._from_start:
             if self._container is not None:
                 self._container.close()
