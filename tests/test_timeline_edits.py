@@ -68,6 +68,8 @@ INSERT_REFUSED = [
     ("V1: a---", [("V1", clip("x", 0, 0))], (), "would leave 'x' with no frames"),
     ("V1: a---", [("V2", clip("x", 0, 2))], (), "no track with id 'V2'"),
     ("V1: a---", [], (), "no clips given"),
+    ("V1: a---", [("V1", clip("x", 0, 2, link="solo"))], (), "a link must join new clips to each other only"),
+    ("V1: A---\nA1: A---", [("V1", clip("x", 0, 2, link="A0"))], (), "a link must join new clips"),
     ("A1: a---", [("A1", Clip(media("s", video=True, audio=False), 0, 0, 2, "s"))], (),
      "'s.mp4' has no sound; it cannot go on audio track A1"),
 ]
@@ -193,6 +195,7 @@ def test_move(fps, before, cid, delta, track, linked, after):
     ("V1: A--\nA1: A--", "V1:0", 1, None, ("A1",), "track A1 is locked"),
     ("V1: a--\nV2:", "V1:0", 1, "V2", ("V2",), "track V2 is locked"),
     ("V1: a--\nV2: ..b", "V1:0", 0, "V2", (), "clip would overlap 'b' on V2 at frame 2"),
+    ("V1: A-\nV2: A-", "V1:0", 3, "V2", (), "'a' is linked to a clip on V2; unlink them to move it there"),
 ])
 def test_move_refused(fps, before, cid, delta, track, locked, message):
     check_refused(parse(before, fps, locked=locked), lambda h: edits.move(h, cid, delta, track), message)

@@ -93,6 +93,10 @@ def check_new(project: Project, placed: Sequence[Placed]) -> None:
     ids = [c.id for _, c in placed]
     if len(set(ids)) != len(ids) or known & set(ids):
         raise EditError("a clip with that id is already in the project")
+    links = Counter(c.link for _, c in placed if c.link is not None)
+    used = {c.link for _, c in project.all_clips()}
+    if any(n < 2 or link in used for link, n in links.items()):
+        raise EditError("a link must join new clips to each other only")
     for tid, clip in placed:
         track = find_track(project, tid)
         editable(track)

@@ -159,6 +159,8 @@ def move(history: History, clip_id: str, delta: int, track_id: str | None = None
             f"to {target.kind.value} track {target.name}"
         )
     editable(target, *(t for t, _ in targets))
+    if target is not source and clip.link is not None and any(c.link == clip.link for c in target.clips):
+        raise EditError(f"'{clip_label(clip)}' is linked to a clip on {target.name}; unlink them to move it there")
     if delta == 0 and target is source:
         return
     news = [((target if c is clip else t).id, replace(c, start=c.start + delta)) for t, c in targets]
