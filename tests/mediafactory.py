@@ -98,7 +98,13 @@ def _add_video(container, spec: Video, codec: str):
         stream.options = {"preset": "veryfast", "crf": "18"}
     if spec.rotation:
         stream.set_display_rotation(spec.rotation)
+    stream.codec_context.colorspace = 1 if _matrix(spec) == "ITU709" else 5  # BT709 / BT470BG tag
     return stream
+
+
+def _matrix(spec: Video) -> str:
+    """The YUV matrix written (and tagged): BT.709 from 720 lines up, BT.601 below."""
+    return "ITU709" if spec.size[1] >= 720 else "ITU601"
 
 
 def _video_frames(spec: Video):
@@ -106,6 +112,7 @@ def _video_frames(spec: Video):
     for i in range(spec.frames):
         colour = spec.colour if spec.colour is not None else frame_colour(i)
         frame = av.VideoFrame.from_ndarray(np.full((h, w, 3), colour, np.uint8), format="rgb24")
+        frame = frame.reformat(format="yuv420p", dst_colorspace=_matrix(spec))
         frame.pts = i
         frame.time_base = 1 / Fraction(spec.fps)
         yield frame

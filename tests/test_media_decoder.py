@@ -7,7 +7,7 @@ from math import floor
 import numpy as np
 import pytest
 
-from desktop.media.decoder import VideoDecoder
+from desktop.media.decoder import VideoDecoder, source_colorspace
 from desktop.media.framecache import FrameCache
 from desktop.media.pool import MediaPool
 from mediafactory import CODES, Video, frame_index, write_media, write_video
@@ -170,7 +170,8 @@ def test_real_clips_random_access_matches_sequential_decode(shared_media, name):
         reference = []
         for frame in container.decode(video=0):  # the first 160 frames (seconds of decoding)
             reference.append(frame.to_ndarray(format="rgb24", width=size[0], height=size[1],
-                                              interpolation="AREA"))
+                                              interpolation="AREA",
+                                              src_colorspace=source_colorspace(frame)))
             if len(reference) == 160:
                 break
     decoder = VideoDecoder(path)

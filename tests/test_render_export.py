@@ -58,6 +58,23 @@ def test_render_decodes_back_frame_by_frame_with_its_sound(source, tmp_path):
     assert list(tmp_path.iterdir()) == [out]  # no temp file left
 
 
+def test_direct_and_composited_frames_have_the_same_colours(tmp_path):
+    red_full = media_for(write_media(tmp_path / "full.mp4", video=Video(frames=5, colour=(200, 40, 40))), FPS)
+    red_wide = media_for(write_media(tmp_path / "wide.mp4", video=Video(frames=5, colour=(200, 40, 40),
+                                                                           size=(64, 36))), FPS)
+    project = Project(fps=FPS, width=64, height=48, tracks=[Track(TrackKind.VIDEO, "V1", [
+        Clip(red_full, 0, 0, 5),  # fills the frame: straight from the decoder to the encoder
+        Clip(red_wide, 5, 0, 5),  # letterboxed: composited in RGB
+    ])])
+    out = render(project, tmp_path / "out.mp4")
+    with av.open(str(out)) as container:
+        assert container.streams.video[0].codec_context.colorspace == 1  # tagged BT.709
+        pictures = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+    for picture in pictures[:5] + pictures[5:]:
+        assert np.abs(picture[24, 32].astype(int) - (200, 40, 40)).max() <= 8
+    assert pictures[7][:4].max() <= 8  # the letterbox bars stay black
+
+
 def test_range_size_and_rate_overrides(source, tmp_path):
     out = tmp_path / "part.mp4"
     render(cut_list(source), out, width=129, height=97, fps=Fraction(50), frame_range=(5, 15),

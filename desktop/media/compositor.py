@@ -63,20 +63,39 @@ class Compositor:
 
     def picture(self, frame: int) -> np.ndarray:
         """The (height, width, 3) uint8 RGB picture at project frame `frame`."""
+        layers = self._visible(frame)
+        if len(layers) == 1 and layers[0][1][2:] == self.size:
+            return self._source(layers[0][0], frame, self.size)
         width, height = self.size
-        layers = [(clip, self._fit(clip)) for clip in self.layers(frame)]
-        # Everything under the topmost clip that fills the frame is hidden: start there.
-        first = 0
-        for i in range(len(layers) - 1, -1, -1):
-            if layers[i][1][2:] == (width, height):
-                first = i
-                break
-        if layers and first == len(layers) - 1 and layers[-1][1][2:] == (width, height):
-            return self._source(layers[-1][0], frame, (width, height))
         canvas = np.zeros((height, width, 3), np.uint8)
-        for clip, (x, y, w, h) in layers[first:]:
+        for clip, (x, y, w, h) in layers:
             canvas[y:y + h, x:x + w] = self._source(clip, frame, (w, h))
         return canvas
+
+    def video_frame(self, frame: int, **reformat):
+        """The picture at `frame` as an av.VideoFrame passed through VideoFrame.reformat(**reformat)
+        (e.g. format="yuv420p"), for encoding. A frame that is one source filling the picture goes
+        from the decoder to `reformat` directly, skipping RGB (the common case in an export)."""
+        import av
+
+        layers = self._visible(frame)
+        if len(layers) == 1 and layers[0][1][2:] == self.size:
+            clip = layers[0][0]
+            decoder = self.pool.video(clip.media.path)
+            if decoder.rotation == 0:
+                i = decoder.index.for_project_frame(frame - clip.start + clip.source_start,
+                                                    self.project.fps)
+                return decoder.video_frame(i, self.size, **reformat)
+        return av.VideoFrame.from_ndarray(self.picture(frame), format="rgb24").reformat(**reformat)
+
+    def _visible(self, frame: int) -> list[tuple[Clip, tuple[int, int, int, int]]]:
+        """The layers at `frame` with their rectangles, from the topmost one that fills the
+        picture (everything under it is hidden) up."""
+        layers = [(clip, self._fit(clip)) for clip in self.layers(frame)]
+        for i in range(len(layers) - 1, -1, -1):
+            if layers[i][1][2:] == self.size:
+                return layers[i:]
+        return layers
 
     def _fit(self, clip: Clip) -> tuple[int, int, int, int]:
         src = self.pool.video(clip.media.path).size

@@ -5,7 +5,8 @@ later frame decodes forward from the current position when that is no more work 
 last keyframe at or before it, so sequential playback and export never seek; anything else seeks to
 that keyframe and decodes forward. Pictures come back as read-only RGB uint8 arrays (H, W, 3),
 upright (display rotation applied), at the display size or any size asked for (scaled by swscale in
-the same pass as the colour conversion), and are kept in an optional shared FrameCache.
+the same pass as the colour conversion, which follows the file's YUV matrix tag, see
+`source_colorspace`), and are kept in an optional shared FrameCache.
 
 Threads: every public method may be called from any thread; calls on one decoder run one at a time
 (a lock), so a decode-ahead thread and the UI thread can share it. Returned arrays are shared with
@@ -93,6 +94,17 @@ class VideoDecoder:
         """The picture shown at project frame `project_frame` (time frame / fps from the first frame)."""
         return self.frame(self.index.for_project_frame(project_frame, fps), size)
 
+    def video_frame(self, i: int, size: tuple[int, int], **reformat):
+        """Frame number `i` as an av.VideoFrame scaled to `size`, for encoding without a detour
+        through RGB (export). `reformat` goes to VideoFrame.reformat (format, colourspace...).
+        Not cached; the display rotation is not applied (callers use `frame` when it is set)."""
+        i = min(max(int(i), 0), len(self.index) - 1)
+        with self._lock:
+            frame = self._decoded(i)
+            width, height = size
+            return frame.reformat(width, height, interpolation=_interpolation(frame, size),
+                                  src_colorspace=source_colorspace(frame), **reformat)
+
     # -- decoding -------------------------------------------------------------------------
 
     def _open(self) -> None:
@@ -174,10 +186,27 @@ class VideoDecoder:
         width, height = size
         if self.rotation in (90, 270):
             width, height = height, width
-        shrink = width * height < frame.width * frame.height
-        same = (width, height) == (frame.width, frame.height)
         picture = frame.to_ndarray(format="rgb24", width=width, height=height,
-                                   interpolation=None if same else ("AREA" if shrink else "BILINEAR"))
+                                   interpolation=_interpolation(frame, (width, height)),
+                                   src_colorspace=source_colorspace(frame))
         if self.rotation:
             picture = np.ascontiguousarray(np.rot90(picture, self.rotation // 90))
         return picture
+
+
+# AVColorSpace tags -> swscale's names for the YUV matrix
+_MATRICES = {1: "ITU709", 4: "FCC", 5: "ITU601", 6: "ITU601", 7: "SMPTE240M", 9: "BT2020", 10: "BT2020"}
+
+
+def source_colorspace(frame) -> str:
+    """The YUV matrix of a decoded frame: its tag, else what players assume for untagged video
+    (BT.709 from 720 lines up, BT.601 below)."""
+    return _MATRICES.get(frame.colorspace) or ("ITU709" if frame.height >= 720 else "ITU601")
+
+
+def _interpolation(frame, size: tuple[int, int]) -> str | None:
+    """swscale's filter for scaling `frame` to `size`: area averaging down, bilinear up."""
+    width, height = size
+    if (width, height) == (frame.width, frame.height):
+        return None
+    return "AREA" if width * height < frame.width * frame.height else "BILINEAR"

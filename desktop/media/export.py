@@ -1,4 +1,4 @@
-"""Render a project to an MP4 file: H.264 (libx264, yuv420p) picture and AAC stereo sound.
+"""Render a project to an MP4 file: H.264 (libx264, yuv420p, BT.709) picture and AAC stereo sound.
 
 The file is written to a hidden temp file in the output's folder and renamed over the output only
 when complete, so a cancelled or failed render leaves nothing behind and a reader never sees half a
@@ -21,6 +21,7 @@ from desktop.timeline.model import Project
 PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower",
            "veryslow")
 AUDIO_BITRATE = 192_000
+_BT709, _LIMITED_RANGE = 1, 1  # AVCOL_SPC/PRI/TRC_BT709, AVCOL_RANGE_MPEG: HD video's usual tags
 
 
 class RenderCancelled(Cancelled):
@@ -106,6 +107,9 @@ def render(
         video = container.add_stream("libx264", rate=out_fps)
         video.width, video.height, video.pix_fmt = width, height, "yuv420p"
         video.options = {"crf": str(crf), "preset": preset}
+        for tag in ("colorspace", "color_primaries", "color_trc"):
+            setattr(video.codec_context, tag, _BT709)
+        video.codec_context.color_range = _LIMITED_RANGE
         audio = None
         if compositor.has_sound():
             audio = container.add_stream("aac", rate=rate, layout="stereo")
@@ -114,7 +118,8 @@ def render(
             if cancel is not None and cancel():
                 raise RenderCancelled()
             frame = start + floor(j * project.fps / out_fps)
-            picture = av.VideoFrame.from_ndarray(compositor.picture(frame), format="rgb24")
+            picture = compositor.video_frame(frame, format="yuv420p", dst_colorspace="ITU709",
+                                             dst_color_range="MPEG")
             picture.pts = j
             picture.time_base = 1 / out_fps
             container.mux(video.encode(picture))
