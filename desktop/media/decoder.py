@@ -30,6 +30,8 @@ from desktop.media.frameindex import video_index
 _SEEK_RETRIES = 3
 # What a seek costs, in frames decoded: decode forward instead when that is no more work.
 _SEEK_COST = 8
+# swscale threads per conversion: the decoder's and the encoder's threads already fill the cores.
+SCALE_THREADS = 1
 
 
 def display_size(width: int, height: int, sample_aspect: Fraction | None, rotation: int) -> tuple[int, int]:
@@ -51,6 +53,9 @@ class VideoDecoder:
         self._container = None
         self._frames = None  # generator of decoded frames from the current position
         self._last = None  # (frame number, av.VideoFrame) decoded last
+        from av.video.reformatter import VideoReformatter
+
+        self._scaler = VideoReformatter()  # keeps its swscale context from frame to frame
         self._open()
         first = self._decoded(0)
         self.rotation = round((first.rotation or 0) / 90) * 90 % 360
@@ -102,8 +107,9 @@ class VideoDecoder:
         with self._lock:
             frame = self._decoded(i)
             width, height = size
-            return frame.reformat(width, height, interpolation=_interpolation(frame, size),
-                                  src_colorspace=source_colorspace(frame), **reformat)
+            return self._scaler.reformat(frame, width, height, interpolation=_interpolation(frame, size),
+                                         src_colorspace=source_colorspace(frame), threads=SCALE_THREADS,
+                                         **reformat)
 
     # -- decoding -------------------------------------------------------------------------
 
@@ -186,9 +192,10 @@ class VideoDecoder:
         width, height = size
         if self.rotation in (90, 270):
             width, height = height, width
-        picture = frame.to_ndarray(format="rgb24", width=width, height=height,
-                                   interpolation=_interpolation(frame, (width, height)),
-                                   src_colorspace=source_colorspace(frame))
+        picture = self._scaler.reformat(frame, width, height, "rgb24",
+                                        interpolation=_interpolation(frame, (width, height)),
+                                        src_colorspace=source_colorspace(frame),
+                                        threads=SCALE_THREADS).to_ndarray()
         if self.rotation:
             picture = np.ascontiguousarray(np.rot90(picture, self.rotation // 90))
         return picture
