@@ -149,6 +149,16 @@ def test_mix_level_gain_and_muting(sounds):
     assert rms(comp.sound(5, 45)[:, 0]) == pytest.approx(0.2 / np.sqrt(2), rel=0.02)
 
 
+def test_one_file_on_two_tracks_mixes_without_seeking_back_and_forth(sounds):
+    first = Clip(sounds["sweep"], 0, 0, 20)
+    later = Clip(sounds["sweep"], 0, 25, 20)  # the same file, 1 s further on, at the same time
+    comp = Compositor(mix_project([first], [later]))
+    together = np.concatenate([comp.sound(f, f + 1) for f in range(20)])
+    alone = [Compositor(mix_project([clip])).sound(0, 20) for clip in (first, later)]
+    assert np.allclose(together, np.clip(alone[0] + alone[1], -1, 1), atol=1e-6)
+    assert sum(reader.seeks for reader in comp.pool.readers()) <= 1
+
+
 def test_video_track_clips_are_silent(sounds):
     project = mix_project(video=[Clip(sounds["440"], 0, 0, 50)])
     assert not Compositor(project).sound(0, 50).any()

@@ -126,6 +126,17 @@ def test_pool_keeps_one_decoder_per_file_and_reopens_a_replaced_file(tmp_path):
         assert pool.frame_at(path, 3, Fraction(24))[24, 32].tolist() == pytest.approx([255, 0, 0], abs=12)
 
 
+def test_pool_reads_two_places_of_one_file_without_seeking_back_and_forth(files):
+    path = files[".mp4", None, Fraction(24)]
+    with MediaPool() as pool:
+        for k in range(20):  # like one file on two tracks, 40 frames apart, playing together
+            assert frame_index(pool.frame(path, 10 + k)) == 10 + k
+            assert frame_index(pool.frame(path, 50 + k)) == 50 + k
+        decoders = pool.readers()
+        assert len(decoders) == 2
+        assert sum(d.seeks for d in decoders) <= 3  # each positioned once (plus opening at 0)
+
+
 def test_pool_closes_least_recently_used_files_and_reopens_them(files):
     paths = [files[".mp4", None, r] for r in RATES]
     with MediaPool(max_open=2) as pool:

@@ -87,11 +87,7 @@ class AudioReader:
         with self._lock:
             if self._container is None:
                 self._restart(self._first)
-            gap = _FORWARD_GAP * self.sample_rate
-            decoded = self._buf_start is not None
-            behind = decoded and start < self._buf_start and not self._from_start
-            ahead = start > (self._buf_end if decoded else self._aim) + gap and not self._eof
-            if behind or ahead:
+            if self.distance(start) is None:
                 self._restart(self.origin + Fraction(start, self.sample_rate) - _PREROLL)
             while not self._eof and (self._buf_start is None or self._buf_end < end):
                 self._decode_some()
@@ -102,6 +98,19 @@ class AudioReader:
                     out[lo - start:hi - start] = buf[:, lo - self._buf_start:hi - self._buf_start].T
                 self._trim(start - int(_KEEP_BEHIND * self.sample_rate))
         return out
+
+    def distance(self, start: int) -> int | None:
+        """How many samples reading from `start` decodes before it without seeking; None when
+        it must seek."""
+        if self._container is None:
+            return None
+        decoded = self._buf_start is not None
+        if decoded and start < self._buf_start:
+            return 0 if self._from_start else None
+        end = self._buf_end if decoded else self._aim
+        if start <= end:
+            return 0
+        return start - end if self._eof or start - end <= _FORWARD_GAP * self.sample_rate else None
 
     # -- decoding -------------------------------------------------------------------------
 

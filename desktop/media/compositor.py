@@ -85,7 +85,7 @@ class Compositor:
             if decoder.rotation == 0:
                 i = decoder.index.for_project_frame(frame - clip.start + clip.source_start,
                                                     self.project.fps)
-                return decoder.video_frame(i, self.size, **reformat)
+                return self.pool.decoder_for(clip.media.path, i).video_frame(i, self.size, **reformat)
         return av.VideoFrame.from_ndarray(self.picture(frame), format="rgb24").reformat(**reformat)
 
     def _visible(self, frame: int) -> list[tuple[Clip, tuple[int, int, int, int]]]:
@@ -130,7 +130,7 @@ class Compositor:
                 if hi <= lo:
                     continue
                 offset = sample_at(clip.source_start, rate, fps) - c0
-                data = self.pool.audio(clip.media.path, rate).read(lo + offset, hi - lo)
+                data = self.pool.sound(clip.media.path, rate, lo + offset, hi - lo)
                 if clip.gain_db:
                     data *= np.float32(10 ** (clip.gain_db / 20))
                 out[lo - first:hi - first] += data

@@ -82,7 +82,7 @@ class VideoDecoder:
         """Frame number `i` (clamped to the file) as RGB, at `size` (width, height) or display size."""
         i = min(max(int(i), 0), len(self.index) - 1)
         size = tuple(size) if size else self.size
-        key = (self.id, i, size)
+        key = frame_key(self.id, i, size)
         if self.cache is not None:
             hit = self.cache.get(key)
             if hit is not None:
@@ -142,17 +142,24 @@ class VideoDecoder:
         except av.FFmpegError as e:
             raise MediaError(f"{self.path}: decoding failed ({e.strerror or e})") from None
 
+    def distance(self, i: int) -> int | None:
+        """How many frames reaching frame `i` decodes without seeking; None when it must seek."""
+        last = self._last
+        if last is None or last[0] > i:
+            return None
+        at = last[0]
+        k = self.index.keyframe_at_or_before(i)
+        return i - at if k <= at or i - at <= i - k + _SEEK_COST else None
+
     def _decoded(self, i: int):
         """The av.VideoFrame for frame number i (the closest earlier one if the file lacks it)."""
         if self._container is None:
             self._open()
-        if self._last is not None:
-            at, frame = self._last
-            if at == i:
-                return frame
-            k = self.index.keyframe_at_or_before(i)
-            if at < i and (k <= at or i - at <= i - k + _SEEK_COST):
-                return self._decode_forward(i, before=frame, retry_from=None)
+        forward = self.distance(i)
+        if forward == 0:
+            return self._last[1]
+        if forward is not None:
+            return self._decode_forward(i, before=self._last[1], retry_from=None)
         k = self.index.keyframe_at_or_before(i)
         self._seek(k)
         return self._decode_forward(i, before=None, retry_from=k)
@@ -199,6 +206,11 @@ class VideoDecoder:
         if self.rotation:
             picture = np.ascontiguousarray(np.rot90(picture, self.rotation // 90))
         return picture
+
+
+def frame_key(fid, i: int, size: tuple[int, int]) -> tuple:
+    """The FrameCache key of frame i of a file at a size."""
+    return (fid, i, size)
 
 
 # AVColorSpace tags -> swscale's names for the YUV matrix
