@@ -62,6 +62,8 @@ class Video:
     gop: int = 12  # keyframe interval, small so seeks cross keyframes
     colour: tuple[int, int, int] | None = None  # one colour for all frames instead of frame_colour(i)
     rotation: int = 0  # display rotation metadata, degrees counterclockwise
+    times_ms: tuple[int, ...] | None = None  # variable rate: frame i at times_ms[i] milliseconds
+    # (then `frames` is len(times_ms) and `fps` only the nominal rate)
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,8 @@ class Audio:
 
 def _add_video(container, spec: Video, codec: str):
     stream = container.add_stream(codec, rate=Fraction(spec.fps))
+    if spec.times_ms is not None:
+        stream.codec_context.time_base = Fraction(1, 1000)
     stream.width, stream.height = spec.size
     stream.pix_fmt = "yuv420p"
     stream.gop_size = spec.gop
@@ -109,12 +113,15 @@ def _matrix(spec: Video) -> str:
 
 def _video_frames(spec: Video):
     w, h = spec.size
-    for i in range(spec.frames):
+    count = spec.frames if spec.times_ms is None else len(spec.times_ms)
+    for i in range(count):
         colour = spec.colour if spec.colour is not None else frame_colour(i)
         frame = av.VideoFrame.from_ndarray(np.full((h, w, 3), colour, np.uint8), format="rgb24")
         frame = frame.reformat(format="yuv420p", dst_colorspace=_matrix(spec))
-        frame.pts = i
-        frame.time_base = 1 / Fraction(spec.fps)
+        if spec.times_ms is None:
+            frame.pts, frame.time_base = i, 1 / Fraction(spec.fps)
+        else:
+            frame.pts, frame.time_base = spec.times_ms[i], Fraction(1, 1000)
         yield frame
 
 

@@ -192,3 +192,16 @@ def test_real_clips_random_access_matches_sequential_decode(shared_media, name):
     order += list(range(order[0] - 5, min(order[0] + 10, len(reference))))
     for n in order:
         assert np.array_equal(decoder.frame(n, size), reference[n]), n
+
+
+@pytest.mark.parametrize("ext", [".mp4", ".mkv"])
+def test_variable_rate_follows_timestamps(tmp_path, ext):
+    times = (0, 40, 80, 200, 240, 500, 533, 566, 600, 1000)  # milliseconds
+    path = write_media(tmp_path / f"vfr{ext}", video=Video(times_ms=times, fps=Fraction(25)))
+    decoder = VideoDecoder(path)
+    assert not decoder.index.constant and len(decoder) == len(times)
+    fps = Fraction(30000, 1001)
+    for k in range(36, -1, -1):
+        t_ms = Fraction(k) / fps * 1000
+        expected = max(i for i, t in enumerate(times) if t <= t_ms)
+        assert frame_index(decoder.frame_at(k, fps)) == expected, k

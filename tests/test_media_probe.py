@@ -21,6 +21,13 @@ def test_video_rate_size_and_length_are_exact(tmp_path, ext, rate):
     assert info.audio == ()
 
 
+def test_variable_rate_is_reported(tmp_path):
+    path = write_media(tmp_path / "vfr.mkv", video=Video(times_ms=(0, 40, 200, 240, 600), fps=25))
+    video = probe(path).video
+    assert video.variable_rate and video.frames == 5
+    assert Fraction(6, 10) < video.duration < Fraction(7, 10)  # the last frame starts at 0.6 s
+
+
 def test_media_duration_is_in_project_frames(tmp_path):
     info = probe(write_video(tmp_path / "v.mp4", frames=50, fps=25))  # exactly 2 s
     assert info.frames(Fraction(25)) == 50

@@ -1,0 +1,200 @@
+"""The timeline panel driven by mouse and keyboard, as a person would: every gesture is one core
+edit, the picture of the project matches the model, and undo/redo step through the gestures."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt
+from PySide6.QtGui import QDropEvent
+
+from desktop.timeline import invariants, organize
+from desktop.timeline.model import Media, Project, Track, TrackKind
+from desktop.ui.main_window import MainWindow
+from desktop.ui.timeline.layout import HEADER_WIDTH
+from desktop.ui.timeline.widget import MEDIA_MIME
+from mediafactory import Video, write_media
+
+FPS = Fraction(24)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(settings)
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    project = Project(fps=FPS, width=64, height=48)
+    project.tracks = [Track(TrackKind.VIDEO, "V1"), Track(TrackKind.VIDEO, "V2"), Track(TrackKind.AUDIO, "A1")]
+    w.session.replace(project, None)
+    for name in ("a", "b"):
+        media = Media(str(tmp_path / f"{name}.mp4"), duration=48, rate=FPS, width=64, height=48)
+        write_media(media.path, video=Video(frames=48, fps=FPS))
+        w.session.edit(organize.import_media, media)
+    w.timeline.layout_.px_per_frame = 5.0
+    w.timeline.layout_.first_frame = 0.0
+    w.timeline.update()
+    return w
+
+
+def clips(w, track_index=0):
+    return [(c.name, c.start, c.duration, c.source_start) for c in w.session.project.tracks[track_index].clips]
+
+
+def point(w, frame: float, track_index: int = 0) -> QPoint:
+    """Where frame `frame` of track `track_index` is drawn in the timeline widget."""
+    lay = w.timeline.layout_
+    row = lay.row_of(w.session.project.tracks[track_index].id)
+    return QPointF(lay.x_of(frame), lay.row_top(row) + row.height / 2).toPoint()
+
+
+def drag(qtbot, widget, start: QPoint, end: QPoint, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    qtbot.mousePress(widget, Qt.MouseButton.LeftButton, modifier, start)
+    steps = 6
+    for i in range(1, steps + 1):
+        qtbot.mouseMove(widget, start + (end - start) * i / steps)
+    qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton, modifier, end)
+
+
+def check_undo_redo(w, before, after):
+    invariants.check(w.session.project)
+    w.session.undo_stack.undo()
+    assert w.session.project.state() == before
+    w.session.undo_stack.redo()
+    assert w.session.project.state() == after
+
+
+def test_drag_clip_moves_it_and_its_sound_is_one_undo_step(qtbot, window):
+    w = window
+    w.timeline.snapping = False
+    before = w.session.project.state()
+    steps = w.session.undo_stack.count()
+    drag(qtbot, w.timeline, point(w, 60), point(w, 80))  # b starts at 48: +20 frames
+    assert clips(w) == [("a.mp4", 0, 48, 0), ("b.mp4", 68, 48, 0)]
+    assert w.session.undo_stack.count() == steps + 1
+    check_undo_redo(w, before, w.session.project.state())
+
+
+def test_drag_to_another_video_track(qtbot, window):
+    w = window
+    w.timeline.snapping = False
+    drag(qtbot, w.timeline, point(w, 10, 0), point(w, 10, 1))
+    assert clips(w, 0) == [("b.mp4", 48, 48, 0)]
+    assert clips(w, 1) == [("a.mp4", 0, 48, 0)]
+
+
+def test_drag_onto_a_neighbour_is_refused_and_changes_nothing(qtbot, window):
+    w = window
+    w.timeline.snapping = False
+    before = w.session.project.state()
+    with qtbot.waitSignal(w.session.failed) as refused:
+        drag(qtbot, w.timeline, point(w, 10), point(w, 30))
+    assert "overlap" in refused.args[0]
+    assert w.session.project.state() == before
+
+
+def test_drag_right_edge_trims_and_ctrl_drag_ripples(qtbot, window):
+    w = window
+    w.timeline.snapping = False
+    drag(qtbot, w.timeline, point(w, 48, 0) - QPoint(2, 0), point(w, 38, 0))  # a's out edge: -10
+    assert clips(w) == [("a.mp4", 0, 38, 0), ("b.mp4", 48, 48, 0)]
+    drag(qtbot, w.timeline, point(w, 38) - QPoint(2, 0), point(w, 28), Qt.KeyboardModifier.ControlModifier)
+    assert clips(w) == [("a.mp4", 0, 28, 0), ("b.mp4", 38, 48, 0)]
+    assert clips(w, 2) == [("a.mp4", 0, 28, 0), ("b.mp4", 38, 48, 0)]  # the sound follows
+
+
+def test_left_edge_trim_moves_the_source_in(qtbot, window):
+    w = window
+    w.timeline.snapping = False
+    drag(qtbot, w.timeline, point(w, 48) + QPoint(2, 0), point(w, 58))
+    assert clips(w) == [("a.mp4", 0, 48, 0), ("b.mp4", 58, 38, 10)]
+
+
+def test_snapping_pulls_a_clip_to_the_playhead(qtbot, window):
+    w = window
+    w.playhead.seek(70)
+    drag(qtbot, w.timeline, point(w, 60), point(w, 60 + 21.2))  # b's start 48 + 21 lands 1 frame off 70
+    assert clips(w)[1][1] == 70
+
+
+def test_split_delete_and_ripple_delete_by_keyboard(qtbot, window):
+    w = window
+    w.timeline.setFocus()
+    w.playhead.seek(20)
+    qtbot.keyClick(w.timeline, Qt.Key.Key_S)
+    assert clips(w) == [("a.mp4", 0, 20, 0), ("a.mp4", 20, 28, 20), ("b.mp4", 48, 48, 0)]
+    qtbot.mouseClick(w.timeline, Qt.MouseButton.LeftButton, pos=point(w, 30))
+    qtbot.keyClick(w.timeline, Qt.Key.Key_Delete)
+    assert clips(w) == [("a.mp4", 0, 20, 0), ("b.mp4", 48, 48, 0)]
+    qtbot.keyClick(w.timeline, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.mouseClick(w.timeline, Qt.MouseButton.LeftButton, pos=point(w, 30))
+    qtbot.keyClick(w.timeline, Qt.Key.Key_Delete, Qt.KeyboardModifier.ShiftModifier)
+    assert clips(w) == [("a.mp4", 0, 20, 0), ("b.mp4", 20, 48, 0)]
+    assert clips(w, 2) == [("a.mp4", 0, 20, 0), ("b.mp4", 20, 48, 0)]
+
+
+def test_click_selects_ctrl_click_toggles_empty_click_clears(qtbot, window):
+    w = window
+    a, b = (c.id for c in w.session.project.tracks[0].clips)
+    qtbot.mouseClick(w.timeline, Qt.MouseButton.LeftButton, pos=point(w, 10))
+    assert w.selection.ids == [a]
+    qtbot.mouseClick(w.timeline, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, point(w, 60))
+    assert w.selection.ids == [a, b]
+    qtbot.mouseClick(w.timeline, Qt.MouseButton.LeftButton, pos=point(w, 150))
+    assert w.selection.ids == []
+    assert w.playhead.frame == 150
+
+
+def test_locked_track_refuses_drags(qtbot, window):
+    w = window
+    w.timeline.snapping = False
+    v1 = w.session.project.tracks[0]
+    w.session.edit(organize.set_track, v1.id, locked=True)
+    before = w.session.project.state()
+    drag(qtbot, w.timeline, point(w, 60), point(w, 80))
+    assert w.session.project.state() == before
+
+
+def test_header_lock_button_toggles_lock_as_an_undo_step(qtbot, window):
+    from desktop.ui.timeline.painter import header_button_rect
+
+    w = window
+    row = w.timeline.layout_.row_of(w.session.project.tracks[0].id)
+    button = header_button_rect(w.timeline.layout_.row_top(row), 2).center().toPoint()
+    qtbot.mouseClick(w.timeline, Qt.MouseButton.LeftButton, pos=button)
+    assert w.session.project.tracks[0].locked
+    w.session.undo_stack.undo()
+    assert not w.session.project.tracks[0].locked
+
+
+def test_zoom_keeps_the_frame_under_the_cursor(qtbot, window):
+    w = window
+    lay = w.timeline.layout_
+    x = HEADER_WIDTH + 300
+    frame = lay.frame_at(x)
+    w.timeline.zoom(2.0, x)
+    assert lay.px_per_frame == 10.0
+    assert lay.frame_at(x) == frame
+    w.timeline.zoom_to_fit()
+    assert lay.x_of(w.session.project.duration) <= w.timeline.width()
+
+
+def test_drop_media_on_a_track_inserts_it_there(qtbot, window, tmp_path):
+    w = window
+    path = str(write_media(tmp_path / "c.mp4", video=Video(frames=12, fps=FPS)))
+    mime = QMimeData()
+    mime.setData(MEDIA_MIME, path.encode())
+    at = point(w, 24, 1)
+    for kind in ("enter", "move"):
+        from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent
+
+        cls = QDragEnterEvent if kind == "enter" else QDragMoveEvent
+        event = cls(at, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+        getattr(w.timeline, f"drag{kind.capitalize()}Event")(event)
+    w.timeline.snapping = False
+    drop = QDropEvent(QPointF(at), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    w.timeline.dropEvent(drop)
+    assert clips(w, 1) == [("c.mp4", 24, 12, 0)]
+    assert path in [m.path for m in w.session.project.bin]
