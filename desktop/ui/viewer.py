@@ -57,7 +57,10 @@ class Viewer(QWidget):
         self._marks = {TIMELINE: (None, None), SOURCE: (None, None)}
         self._source_frame = 0
         self._following = False  # True while the viewer itself moves the playhead
-        self._bridge = _Bridge(self)
+        self._bridge = _Bridge(self)  # connected before the player exists: it may call at once
+        self._bridge.picture.connect(self._on_picture)
+        self._bridge.state.connect(self._on_state)
+        self._bridge.message.connect(self.message)
         self.player = Player(session.project, size=(640, 360),
                              on_picture=self._bridge.picture.emit, on_state=self._bridge.state.emit,
                              on_message=self._bridge.message.emit, open_output=open_output)
@@ -72,9 +75,6 @@ class Viewer(QWidget):
         self._build_actions()
         self._build_layout()
 
-        self._bridge.picture.connect(self._on_picture)
-        self._bridge.state.connect(self._on_state)
-        self._bridge.message.connect(self.message)
         self.screen_.resized.connect(self._settle.start)
         self.scrub.scrubbed.connect(self.seek)
         session.changed.connect(self._on_project_changed)
