@@ -135,6 +135,13 @@ def test_offline_media_are_named(source, tmp_path):
     with pytest.raises(MediaError, match="/gone/missing.mov"):
         render(project, tmp_path / "out.mp4")
     assert list(tmp_path.iterdir()) == []
+    # Outside the range, on a hidden track or only in the bin, a missing file does not matter.
+    render(project, tmp_path / "head.mp4", frame_range=(0, 20), preset="ultrafast")
+    project.tracks[0].clips.pop()
+    project.tracks.append(Track(TrackKind.VIDEO, "V2", [Clip(Media("/gone/b.mov", 10), 0, 0, 10)],
+                                hidden=True))
+    project.bin.append(Media("/gone/c.mov", 10))
+    render(project, tmp_path / "all.mp4", preset="ultrafast")
 
 
 @pytest.mark.parametrize("kwargs,message", [

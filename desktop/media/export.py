@@ -35,6 +35,20 @@ def _same_file(a: str, b: str) -> bool:
         return os.path.realpath(a) == os.path.realpath(b)
 
 
+def _offline_in(project: Project, start: int, end: int) -> list[str]:
+    """The missing files that frames [start, end) would draw or play, each named once."""
+    from desktop.timeline.model import TrackKind
+
+    missing: dict[str, None] = {}
+    for track in project.tracks:
+        if track.hidden if track.kind is TrackKind.VIDEO else track.muted:
+            continue
+        for clip in track.clips_in(start, end):
+            if clip.media.offline:
+                missing.setdefault(clip.media.path)
+    return list(missing)
+
+
 def check_output(project: Project, out_path: str | os.PathLike) -> None:
     """MediaError when `out_path` cannot be rendered to: an input, a folder, or no such folder."""
     out = os.fspath(out_path)
@@ -87,7 +101,7 @@ def render(
     if not 0 <= start < end:
         raise MediaError("nothing to render: the range is empty" if project.duration
                          else "nothing to render: the timeline is empty")
-    offline = project.offline_media()
+    offline = _offline_in(project, start, end)
     if offline:
         raise MediaError("offline media: " + ", ".join(offline))
     check_output(project, out_path)
