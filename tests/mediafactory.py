@@ -62,6 +62,7 @@ class Video:
     gop: int = 12  # keyframe interval, small so seeks cross keyframes
     colour: tuple[int, int, int] | None = None  # one colour for all frames instead of frame_colour(i)
     rotation: int = 0  # display rotation metadata, degrees counterclockwise
+    pixel_aspect: Fraction | None = None  # anamorphic: stored pixels are this wide on screen
     times_ms: tuple[int, ...] | None = None  # variable rate: frame i at times_ms[i] milliseconds
     # (then `frames` is len(times_ms) and `fps` only the nominal rate)
 
@@ -102,6 +103,8 @@ def _add_video(container, spec: Video, codec: str):
         stream.options = {"preset": "veryfast", "crf": "18"}
     if spec.rotation:
         stream.set_display_rotation(spec.rotation)
+    if spec.pixel_aspect:
+        stream.codec_context.sample_aspect_ratio = Fraction(spec.pixel_aspect)
     stream.codec_context.colorspace = 1 if _matrix(spec) == "ITU709" else 5  # BT709 / BT470BG tag
     return stream
 

@@ -62,6 +62,16 @@ def test_rotation_is_reported_and_size_is_as_displayed(tmp_path):
     assert (info.video.width, info.video.height) == (48, 64)
 
 
+def test_anamorphic_pixels_are_widened(tmp_path):
+    from desktop.media.decoder import VideoDecoder
+
+    path = write_media(tmp_path / "wide.mp4", video=Video(frames=3, size=(64, 48),
+                                                         pixel_aspect=Fraction(3, 2)))
+    info = probe(path)
+    assert (info.video.width, info.video.height) == (96, 48)
+    assert VideoDecoder(path).frame(1).shape == (48, 96, 3)
+
+
 def test_real_clips(shared_media):
     expected = {  # name: (rate, width, height, frames, audio channels)
         "seattle_handheld_shaky.avi": (30, 640, 360, 496, None),

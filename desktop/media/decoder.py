@@ -58,7 +58,7 @@ class VideoDecoder:
         self._scaler = VideoReformatter()  # keeps its swscale context from frame to frame
         self._open()
         first = self._decoded(0)
-        self.rotation = round((first.rotation or 0) / 90) * 90 % 360
+        self.rotation = round((first.rotation or 0) / 90) * 90 % 360  # degrees counterclockwise
         sar = self._stream.codec_context.sample_aspect_ratio
         self.size = display_size(first.width, first.height, sar, self.rotation)
 

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 from fractions import Fraction
 
+from desktop.media.decoder import display_size
 from desktop.media.errors import MediaError
 from desktop.media.files import open_container
 from desktop.media.frameindex import picture_stream, video_index
@@ -20,7 +21,7 @@ from desktop.timeline.model import Media
 @dataclass(frozen=True)
 class VideoInfo:
     codec: str
-    width: int  # as displayed, rotation applied
+    width: int  # as displayed: pixel aspect ratio and rotation applied
     height: int
     rate: Fraction  # exact when constant; the average rate when variable
     variable_rate: bool
@@ -104,9 +105,8 @@ def probe(path: str | os.PathLike) -> MediaInfo:
         if stream is not None:
             frame = _first_frame(container, stream, path)
             rotation = round((frame.rotation or 0) / 90) * 90 % 360
-            width, height = frame.width, frame.height
-            if rotation in (90, 270):
-                width, height = height, width
+            width, height = display_size(frame.width, frame.height,
+                                         stream.codec_context.sample_aspect_ratio, rotation)
             index = video_index(path)
             video = VideoInfo(stream.codec_context.name, width, height, index.rate,
                               not index.constant, len(index), index.duration, rotation, index.start)
