@@ -75,6 +75,19 @@ def test_direct_and_composited_frames_have_the_same_colours(tmp_path):
     assert pictures[7][:4].max() <= 8  # the letterbox bars stay black
 
 
+def test_edits_during_a_render_do_not_reach_it(source, tmp_path):
+    project = cut_list(source)
+
+    def edit_meanwhile(done, total):  # as the editor would, while the export runs
+        if done == 3:
+            project.tracks[0].clips.clear()
+            project.tracks.pop()
+
+    render(project, tmp_path / "out.mp4", progress=edit_meanwhile, preset="ultrafast")
+    _, frames, sound, _ = decode(tmp_path / "out.mp4")
+    assert frames == list(range(20, 30)) + list(range(10)) and sound is not None
+
+
 def test_range_size_and_rate_overrides(source, tmp_path):
     out = tmp_path / "part.mp4"
     render(cut_list(source), out, width=129, height=97, fps=Fraction(50), frame_range=(5, 15),

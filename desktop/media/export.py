@@ -6,6 +6,7 @@ file. An output that is one of the project's media files is refused.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 from fractions import Fraction
 from math import ceil, floor
@@ -33,6 +34,15 @@ def _same_file(a: str, b: str) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return os.path.realpath(a) == os.path.realpath(b)
+
+
+def snapshot(project: Project) -> Project:
+    """A copy of the project's timeline that later edits do not touch (clips and media are
+    immutable values, so copying the lists is enough). Take it on the thread that edits, then
+    render it in the background."""
+    return Project(fps=project.fps, width=project.width, height=project.height,
+                   sample_rate=project.sample_rate, name=project.name, bin=list(project.bin),
+                   tracks=[dataclasses.replace(t, clips=list(t.clips)) for t in project.tracks])
 
 
 def _offline_in(project: Project, start: int, end: int) -> list[str]:
@@ -81,10 +91,12 @@ def render(
     width/height/fps default to the project's (sizes are rounded down to even numbers, as yuv420p
     needs). `progress(done, total)` is called after each output frame; `cancel()` is polled before
     each one and a true answer stops the render with RenderCancelled. MediaError for bad settings,
-    offline media or unreadable media.
+    offline media or unreadable media. The timeline is copied when the render starts (see
+    `snapshot`), so edits made meanwhile do not reach this render.
     """
     import av
 
+    project = snapshot(project)
     out_path = Path(out_path)
     width = int(width or project.width) // 2 * 2
     height = int(height or project.height) // 2 * 2
