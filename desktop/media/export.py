@@ -40,9 +40,10 @@ def snapshot(project: Project) -> Project:
     """A copy of the project's timeline that later edits do not touch (clips and media are
     immutable values, so copying the lists is enough). Take it on the thread that edits, then
     render it in the background."""
-    return Project(fps=project.fps, width=project.width, height=project.height,
-                   sample_rate=project.sample_rate, name=project.name, bin=list(project.bin),
-                   tracks=[dataclasses.replace(t, clips=list(t.clips)) for t in project.tracks])
+    copy = dataclasses.replace(project)
+    copy.tracks = [dataclasses.replace(t, clips=list(t.clips)) for t in project.tracks]
+    copy.bin = list(project.bin)
+    return copy
 
 
 def _offline_in(project: Project, start: int, end: int) -> list[str]:
