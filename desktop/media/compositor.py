@@ -11,8 +11,9 @@ Sound: every clip on an unmuted audio track, at its gain, resampled to the proje
 stereo and summed (clipped to [-1, 1]). Video-track clips give picture only. Frame f starts at sample
 floor(f * sample_rate / fps), so consecutive ranges tile exactly.
 
-Both read the project on every call, so edits show at once. A Compositor is meant for one thread at
-a time (make one per thread; they may share a MediaPool's FrameCache but not a pool's positions).
+Both read the project on every call, so edits show at once. Calls are safe from any thread (the pool
+and decoders lock), but give the player's decode-ahead its own Compositor and MediaPool so other
+requests (scrubbing, thumbnails) do not move its read positions; pools may share a FrameCache.
 Pictures may be shared read-only arrays: copy before writing.
 """
 from __future__ import annotations
