@@ -178,7 +178,7 @@ class VideoDecoder:
                 if self._last is not None:
                     return self._last[1]
                 raise MediaError(f"{self.path}: frame {i} cannot be decoded")
-            at = self.index.position(frame.pts)
+            at = self.index.position(frame.pts if frame.pts is not None else frame.dts)
             if at is None:
                 continue
             self._last = (at, frame)
