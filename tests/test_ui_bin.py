@@ -91,6 +91,17 @@ def test_import_files_and_folders_skips_what_is_not_media(qtbot, media_bin, sess
     assert media_bin.proxy.rowCount() == 3
 
 
+def test_a_narrow_bin_puts_the_details_under_the_name(qtbot, media_bin, files):
+    a, *_ = files
+    do_import(qtbot, media_bin, [a])
+    media_bin.window_.resize(300, 400)
+    qtbot.waitUntil(lambda: media_bin.view.isColumnHidden(1))
+    assert media_bin.proxy.index(0, 0).data() == f"a.mp4\n{timecode(50, FPS)}  64x48  25 fps  \u266a"
+    media_bin.window_.resize(700, 400)
+    qtbot.waitUntil(lambda: not media_bin.view.isColumnHidden(1))
+    assert media_bin.proxy.index(0, 0).data() == "a.mp4"
+
+
 def test_reimport_and_only_non_media_say_so(qtbot, media_bin, session, files):
     a, _, _, _, notes = files
     do_import(qtbot, media_bin, [a])

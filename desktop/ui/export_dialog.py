@@ -169,7 +169,7 @@ class ExportDialog(QDialog):
         project = self.session.project
         w, h = output_size(project, self.preset())
         start, end = self.frame_range()
-        self.summary_label.setText(f"{w}x{h}, {float(project.fps):.3g} fps, H.264 crf {self.preset().crf} "
+        self.summary_label.setText(f"{w}x{h}, {float(project.fps):.5g} fps, H.264 crf {self.preset().crf} "
                                    f"({self.preset().speed}) + AAC; {timecode(end - start, project.fps)} "
                                    f"({end - start} frames)")
 

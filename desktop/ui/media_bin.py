@@ -27,7 +27,7 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeySequence, QPixmap
+from PySide6.QtGui import QAction, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -58,6 +58,7 @@ from desktop.ui.workers import Worker
 
 COLUMNS = ("Name", "Duration", "Size", "FPS", "Audio")
 ICON = QSize(64, 36)
+COMPACT_WIDTH = 460  # narrower than this, the details go under the name instead of in columns
 GENERATED_BADGE = "\u2726"
 MEDIA_FILTER = ("Media files (*.mp4 *.mov *.mkv *.webm *.avi *.m4v *.mpg *.mpeg *.mts *.m2ts *.wav *.mp3 "
                 "*.m4a *.aac *.flac *.ogg *.opus);;All files (*)")
@@ -122,6 +123,7 @@ class BinModel(QAbstractTableModel):
         self.session = session
         self.previews = previews
         self.rows: list[Media] = []
+        self.compact = False  # details on a second line of the name, for a narrow bin
         self._offline: list[bool] = []
         self._posters: dict[str, QPixmap] = {}
         self._watcher = QFileSystemWatcher(self)
@@ -172,7 +174,14 @@ class BinModel(QAbstractTableModel):
             image = self.previews.poster(media, ICON.height())
             if image is None:
                 return None
-            pixmap = self._posters[media.path] = QPixmap.fromImage(image)
+            if image.width() > ICON.width():
+                image = image.scaledToWidth(ICON.width(), Qt.TransformationMode.SmoothTransformation)
+            pixmap = QPixmap(ICON)  # every poster in the same box, so the names line up
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.drawImage((ICON.width() - image.width()) // 2, (ICON.height() - image.height()) // 2, image)
+            painter.end()
+            self._posters[media.path] = pixmap
         return pixmap
 
     # --- QAbstractTableModel ----------------------------------------------------------------------
@@ -216,10 +225,24 @@ class BinModel(QAbstractTableModel):
             return self._poster(media)
         return None
 
+    def set_compact(self, compact: bool) -> None:
+        if compact != self.compact:
+            self.compact = compact
+            if self.rows:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 0))
+
     def _text(self, media: Media, col: int, offline: bool) -> str:
         if col == 0:
             badge = f"{GENERATED_BADGE} " if media.provenance is not None else ""
-            return f"{badge}{media.name}" + ("  (offline)" if offline else "")
+            name = f"{badge}{media.name}" + ("  (offline)" if offline else "")
+            if not self.compact:
+                return name
+            details = [self._text(media, 1, offline)]
+            if media.width and media.height:
+                details += [self._text(media, 2, offline), f"{self._text(media, 3, offline)} fps"]
+            if media.has_audio:
+                details.append("\u266a")  # has sound
+            return f"{name}\n{'  '.join(details)}"
         if col == 1:
             return timecode(media.duration, self.session.project.fps)
         if col == 2:
@@ -390,6 +413,13 @@ class MediaBin(QWidget):
         self.session.changed.connect(self._update_actions)
         self._update_actions()
         self._say(f"{_plural(len(self.model.rows), 'file')}" if self.model.rows else "Drop files or folders here")
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        compact = self.width() < COMPACT_WIDTH
+        self.model.set_compact(compact)
+        for col in range(1, len(COLUMNS)):
+            self.view.setColumnHidden(col, compact)
 
     # --- selection ----------------------------------------------------------------------------------
 
