@@ -117,6 +117,18 @@ def test_paused_seek_shows_exactly_that_frame(media, make_player):
         assert player.position() == frame
 
 
+def test_scrubbing_ends_on_the_last_frame_asked_for(media, make_player):
+    rec = Recorder()
+    player = make_player(project_of(media["counted"]), rec)
+    frames = [51, 7, 33, 2, 45, 19, 58, 11, 26, 40]
+    for frame in frames:  # faster than they decode
+        player.seek(frame)
+    shown = rec.wait_picture(player, frames[-1])
+    assert frame_index(shown.image) == frames[-1]
+    time.sleep(0.2)  # nothing older replaces it afterwards
+    assert player.picture().frame == frames[-1]
+
+
 def test_step_moves_one_frame_and_pauses(media, make_player):
     rec = Recorder()
     player = make_player(project_of(media["counted"]), rec)

@@ -4,8 +4,10 @@ Threads. Commands (play, pause, seek, step, shuttle, ...) and reads (`position`,
 called from any thread and return at once: they only change or read state under one lock. A
 decode-ahead thread with its own Compositor composites the frames the clock is about to reach, at the
 preview size, into a small store of ready pictures. While paused it composites the frame a seek asked
-for, hands it over through `on_picture`, then composites a few frames after it (for stepping). Sound
-is mixed ahead on the AudioFeed's thread (see sound.py).
+for, hands it over through `on_picture`, then composites a few frames after it (for stepping). When
+seeks come faster than frames decode (scrubbing), a frame finished after a newer seek is shown
+until the newer one is ready, so the picture keeps moving; the last seek's frame always ends on
+screen. Sound is mixed ahead on the AudioFeed's thread (see sound.py).
 
 Clock. At 1x forward with a sound device, the clock is the sound heard (AudioFeed.heard); otherwise
 (other speeds, no device) it is time.monotonic. The time t since play started gives k = floor(t *
@@ -437,6 +439,7 @@ class Player:
                         return
                 self._dispatch()
                 frame, gen, project, size = job
+                asked = frame == self._want  # a paused seek's frame, not one made ahead
                 if compositor is None or compositor.size != size:
                     compositor = Compositor(project, pool, size)
                 compositor.project = project
@@ -454,6 +457,11 @@ class Player:
                         self._ready[frame] = image
                         if self._want == frame and not self._playing:
                             self._show(frame)
+                        elif asked and self._want is not None and not self._playing:
+                            # Overtaken by a newer seek (scrubbing): show it meanwhile; the newer
+                            # frame replaces it when ready.
+                            self._shown = Picture(frame, image)
+                            self._events.append(("picture", (frame,)))
                         self._trim()
                 self._dispatch()
 

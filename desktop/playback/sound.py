@@ -138,7 +138,7 @@ class AudioFeed:
                         self._chunks[0] = chunk[take:]
                     got += take
                 self._buffered -= got
-                if got < n:
+                if got < n and self._played + got > 0:  # dry after the sound began (not at its start)
                     self.underruns += 1
                 self._last = (self._played, time.monotonic(), delay, got)
                 self._played += got
