@@ -257,7 +257,10 @@ class Player:
         self._dispatch()
 
     def close(self) -> None:
+        """Stop the threads and close the sound device (a second call does nothing)."""
         with self._lock:
+            if self._closed:
+                return
             self._closed = True
             self._lock.notify_all()
         self._worker.join(timeout=2)

@@ -108,8 +108,9 @@ class AudioFeed:
             self._active = False
             self._cv.notify_all()
         self._thread.join(timeout=2)
-        if self._stream is not None:
-            self._stream.close()
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            stream.close()
 
     def heard(self) -> float:
         """Seconds of this run's sound that have come out of the device (never goes back)."""
