@@ -200,7 +200,7 @@ def play_phase(name: str, viewer, seconds: float, probe: Probe) -> None:
     probe.start()
     started = time.monotonic()
     viewer.toggle_play()
-    spin(seconds, until=lambda: not player.playing)
+    spin(seconds + 0.5, until=lambda: not player.playing)  # a 30 s phase plays to the clip's end
     took = time.monotonic() - started
     delays = probe.stop()
     if player.playing:
