@@ -1,0 +1,125 @@
+"""Sample tokenizer codes from the prior, one forward step per code with a key/value cache.
+
+`sample_codes` is a generator: it yields a Progress per code, checks `should_cancel` between
+steps (raising Cancelled), and returns the codes (StopIteration.value; use `run_to_end` or
+`yield from`). Clips longer than the trained window slide it forward one latent slice at a time:
+the window keeps the last slices as context, so long clips stay coherent.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Generator
+
+import torch
+
+from generation.prior.model import Prior
+from generation.progress import Cancelled, Progress
+
+
+@dataclass(frozen=True)
+class SamplingSettings:
+    temperature: float = 0.9
+    top_k: int | None = 50
+    top_p: float | None = None
+    guidance: float = 0.0  # classifier-free guidance scale; <= 1 means none
+
+    @property
+    def guided(self) -> bool:
+        return self.guidance > 1.0
+
+
+def filter_logits(logits: torch.Tensor, s: SamplingSettings) -> torch.Tensor:
+    """Temperature, then top-k and top-p (nucleus) filtering of logits (B, V)."""
+    logits = logits / max(s.temperature, 1e-5)
+    if s.top_k is not None and s.top_k < logits.shape[-1]:
+        kth = torch.topk(logits, s.top_k, dim=-1).values[:, -1:]
+        logits = logits.masked_fill(logits < kth, float("-inf"))
+    if s.top_p is not None and s.top_p < 1.0:
+        sorted_logits, order = torch.sort(logits, descending=True, dim=-1)
+        cumulative = sorted_logits.softmax(-1).cumsum(-1)
+        drop = cumulative - sorted_logits.softmax(-1) > s.top_p  # keep the first token always
+        logits = logits.masked_fill(drop.scatter(1, order, drop), float("-inf"))
+    return logits
+
+
+def run_to_end(gen: Generator):
+    """Drive a generator to its end, dropping what it yields; return its return value."""
+    while True:
+        try:
+            next(gen)
+        except StopIteration as stop:
+            return stop.value
+
+
+@torch.no_grad()
+def sample_codes(prior: Prior, text_states: torch.Tensor, text_mask: torch.Tensor, slices: int,
+                 settings: SamplingSettings = SamplingSettings(), generator: torch.Generator | None = None,
+                 context: torch.Tensor | None = None, uncond: tuple[torch.Tensor, torch.Tensor] | None = None,
+                 should_cancel: Callable[[], bool] | None = None,
+                 ) -> Generator[Progress, None, torch.Tensor]:
+    """Sample `slices` new latent slices after `context` codes (B, S_ctx, h, w), if any.
+
+    text_states (B, M, D) / text_mask (B, M): the prompt per batch row (one row per take).
+    uncond: states and mask of the empty prompt (1 or B rows), needed when settings.guided.
+    Returns codes (B, S_ctx + slices, h, w): the context followed by the new slices.
+    """
+    cfg = prior.cfg
+    per, window = cfg.codes_per_slice, cfg.window
+    b, device = text_states.shape[0], text_states.device
+    if settings.guided:
+        if uncond is None:
+            raise ValueError("classifier-free guidance needs the empty prompt's states")
+        text_states, text_mask = _stack_prompts(text_states, text_mask, *uncond)
+    codes = (context.reshape(b, -1).to(device) if context is not None
+             else torch.zeros(b, 0, dtype=torch.long, device=device))
+    total = slices * per
+    target = codes.shape[1] + total
+    done = 0
+    while codes.shape[1] < target:
+        # the window: everything so far while it fits, else the last (slices - 1) slices
+        keep = codes.shape[1] if codes.shape[1] < window else window - per
+        win = codes[:, codes.shape[1] - keep:]
+        room = min(window - keep, target - codes.shape[1])
+        cache = prior.new_cache(text_states.shape[0], device)
+        tokens = torch.cat([torch.full((b, 1), prior.start_token, device=device, dtype=torch.long), win], 1)
+        logits = _forward(prior, tokens, text_states, text_mask, cache, settings)
+        new = []
+        for i in range(room):
+            if should_cancel is not None and should_cancel():
+                raise Cancelled()
+            probs = filter_logits(logits, settings).softmax(-1)
+            nxt = torch.multinomial(probs, 1, generator=generator)  # (B, 1)
+            new.append(nxt)
+            done += 1
+            yield Progress("codes", done, total)
+            if i + 1 < room:
+                logits = _forward(prior, nxt, None, text_mask, cache, settings)
+        codes = torch.cat([codes, *new], dim=1)
+    return codes.reshape(b, -1, cfg.side, cfg.side)
+
+
+def _stack_prompts(states: torch.Tensor, mask: torch.Tensor, u_states: torch.Tensor,
+                   u_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Rows of the prompt, then rows of the empty prompt, padded to one length."""
+    b = states.shape[0]
+    u_states, u_mask = u_states.expand(b, -1, -1), u_mask.expand(b, -1)
+    m = max(states.shape[1], u_states.shape[1])
+
+    def pad(s: torch.Tensor, k: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        extra = m - s.shape[1]
+        return (torch.nn.functional.pad(s, (0, 0, 0, extra)), torch.nn.functional.pad(k, (0, extra)))
+
+    (s1, k1), (s2, k2) = pad(states, mask), pad(u_states, u_mask)
+    return torch.cat([s1, s2]), torch.cat([k1, k2])
+
+
+def _forward(prior: Prior, tokens: torch.Tensor, states: torch.Tensor | None, mask: torch.Tensor,
+             cache, settings: SamplingSettings) -> torch.Tensor:
+    """Logits (B, V) of the next code; with guidance the batch is doubled (prompt, empty)."""
+    if settings.guided:
+        tokens = torch.cat([tokens, tokens])
+    logits = prior(tokens, states, mask, cache)[:, -1]
+    if settings.guided:
+        cond, free = logits.chunk(2)
+        logits = free + settings.guidance * (cond - free)
+    return logits

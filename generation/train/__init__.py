@@ -1,0 +1,1 @@
+"""Training of the built-in model: `python -m generation.train vqvae|gpt ...`."""

@@ -1,0 +1,145 @@
+"""Train the VQ-VAE tokenizer on shapes-world clips drawn on the fly.
+
+Reports through `on_event(dict)`; the caller prints. Resumes from `run_dir/checkpoint.pt` and
+exports `run_dir/vqvae.safetensors` at every evaluation. Data for step n comes from a generator
+seeded by (seed, n, rank), so a resumed run sees exactly the batches an unbroken one would.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from generation.shapes.batches import sample_batch
+from generation.shapes.render import to_rgb
+from generation.shapes.world import PALETTE_NAMES
+from generation.train.augment import codec_like
+from generation.train.checkpoint import load_checkpoint, save_checkpoint
+from generation.train.distributed import Context, wrap
+from generation.vqvae.config import VQVAEConfig
+from generation.vqvae.model import VQVAE, to_input
+from generation.weights import save_weights
+
+EVAL_SEED = 1_000_003  # fresh clips: training draws from other seeds
+
+
+@dataclass(frozen=True)
+class VQVAETrainConfig:
+    steps: int = 9000
+    batch: int = 8  # clips per step and rank
+    frames: int = 12  # frames per clip (3 latent slices: the decoder sees two slices back)
+    lr: float = 5e-4
+    warmup: int = 200
+    plain_steps: int = 150  # first steps without quantisation, then the codebook starts from data
+    final_lr: float = 0.1  # cosine decay to this fraction of lr
+    object_weight: float = 3.0  # extra loss weight on object pixels
+    edge_weight: float = 4.0  # extra loss weight on pixels next to a colour change
+    seed: int = 0
+    eval_every: int = 500
+    eval_clips: int = 32
+    checkpoint_every: int = 100
+
+
+def pixel_weights(target: torch.Tensor, background: torch.Tensor, cfg: VQVAETrainConfig) -> torch.Tensor:
+    """(B, T, H, W) indices -> loss weights: 1, plus more on objects and on colour edges."""
+    t = target.float()
+    pad = F.pad(t.flatten(0, 1)[:, None], (1, 1, 1, 1), mode="replicate")[:, 0]
+    edge = ((pad[:, 1:-1, :-2] != t.flatten(0, 1)) | (pad[:, 1:-1, 2:] != t.flatten(0, 1))
+            | (pad[:, :-2, 1:-1] != t.flatten(0, 1)) | (pad[:, 2:, 1:-1] != t.flatten(0, 1)))
+    obj = target != background[:, None, None, None]
+    return 1.0 + cfg.object_weight * obj.float() + cfg.edge_weight * edge.reshape(t.shape).float()
+
+
+def lr_at(step: int, cfg: VQVAETrainConfig) -> float:
+    if step < cfg.warmup:
+        return cfg.lr * (step + 1) / cfg.warmup
+    p = min(1.0, (step - cfg.warmup) / max(1, cfg.steps - cfg.warmup))
+    return cfg.lr * (cfg.final_lr + (1 - cfg.final_lr) * 0.5 * (1 + math.cos(math.pi * p)))
+
+
+def eval_clips(n: int, frames: int = 16) -> np.ndarray:
+    """Fixed fresh clips (n, frames, H, W, 3) uint8 for evaluation."""
+    batch = sample_batch(np.random.default_rng(EVAL_SEED), n, frames)
+    return to_rgb(batch.indices)
+
+
+@torch.no_grad()
+def reconstruct(model: VQVAE, frames: np.ndarray, device: torch.device, chunk: int = 16) -> np.ndarray:
+    out = []
+    for i in range(0, len(frames), chunk):
+        x = torch.from_numpy(frames[i:i + chunk]).to(device)
+        out.append(model.decode(model.encode(x)).cpu().numpy())
+    return np.concatenate(out)
+
+
+@torch.no_grad()
+def reconstruct_codes(model: VQVAE, frames: np.ndarray, device: torch.device) -> np.ndarray:
+    return model.encode(torch.from_numpy(frames).to(device)).cpu().numpy()
+
+
+def psnr(a: np.ndarray, b: np.ndarray) -> float:
+    mse = float(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
+    return float("inf") if mse == 0 else 10 * math.log10(255.0 ** 2 / mse)
+
+
+def train_vqvae(model_cfg: VQVAEConfig, cfg: VQVAETrainConfig, run_dir: Path, ctx: Context,
+                on_event: Callable[[dict], None] = lambda e: None,
+                should_stop: Callable[[], bool] = lambda: False) -> VQVAE:
+    run_dir.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(cfg.seed)
+    state = load_checkpoint(run_dir / "checkpoint.pt")
+    if state is not None:  # the checkpoint's model config wins over the one asked for
+        model_cfg = VQVAEConfig.from_dict(state["model_config"])
+    model = VQVAE(model_cfg).to(ctx.device)
+    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+    step = 0
+    if state is not None:
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["optimiser"])
+        step = state["step"]
+        on_event({"event": "resumed", "step": step})
+    net = wrap(model, ctx)
+    held_out = eval_clips(cfg.eval_clips) if ctx.main else None
+    started = time.time()
+    while step < cfg.steps and not should_stop():
+        rng = np.random.default_rng([cfg.seed, step, ctx.rank])
+        batch = sample_batch(rng, cfg.batch, cfg.frames, late_start=0.5, two_objects=0.4)
+        target = torch.from_numpy(batch.indices).to(ctx.device)
+        frames = to_input(torch.from_numpy(to_rgb(batch.indices))).to(ctx.device)
+        gen = torch.Generator().manual_seed(int(rng.integers(2**62)))
+        frames = codec_like(frames, gen)
+        background = torch.tensor([PALETTE_NAMES.index(c.background) for c in batch.clips],
+                                  device=ctx.device)
+        for group in opt.param_groups:
+            group["lr"] = lr_at(step, cfg)
+        out = net(frames, target, pixel_weights(target, background, cfg), step >= cfg.plain_steps)
+        opt.zero_grad(set_to_none=True)
+        out["loss"].backward()
+        opt.step()
+        step += 1
+        if ctx.main and step % 20 == 0:
+            on_event({"event": "step", "step": step, "loss": out["loss"].item(),
+                      "recon": float(out["recon"]), "commitment": float(out["commitment"]),
+                      "codes_in_batch": model.quantiser.usage(out["codes"]), "lr": lr_at(step, cfg),
+                      "s_per_step": (time.time() - started) / 20})
+            started = time.time()
+        if ctx.main and (step % cfg.checkpoint_every == 0 or step == cfg.steps):
+            save_checkpoint(run_dir / "checkpoint.pt", model=model.state_dict(),
+                            optimiser=opt.state_dict(), step=step, model_config=model_cfg.to_dict(),
+                            train_config=asdict(cfg))
+        if ctx.main and (step % cfg.eval_every == 0 or step == cfg.steps):
+            model.eval()
+            recon = reconstruct(model, held_out, ctx.device)
+            used = int(torch.from_numpy(reconstruct_codes(model, held_out, ctx.device)).unique().numel())
+            model.train()
+            save_weights(run_dir / "vqvae.safetensors", "vqvae", model_cfg.to_dict(), model.state_dict())
+            on_event({"event": "eval", "step": step, "psnr": psnr(recon, held_out),
+                      "codes_used_on_eval": used})
+            started = time.time()
+    return model

@@ -1,0 +1,18 @@
+"""Build a VQ-VAE from a weights file alone (its config is inside)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from generation.vqvae.config import VQVAEConfig
+from generation.vqvae.model import VQVAE
+from generation.weights import load_weights
+
+
+def load_vqvae(path: str | Path) -> VQVAE:
+    kind, config, state = load_weights(path)
+    if kind != "vqvae":
+        raise ValueError(f"{path} holds a {kind!r} model, not a VQ-VAE")
+    model = VQVAE(VQVAEConfig.from_dict(config))
+    model.load_state_dict(state, strict=False)  # EMA statistics may be left out of shipped files
+    model.quantiser.initialised.fill_(True)
+    return model
