@@ -181,10 +181,11 @@ def test_source_mode_plays_the_clip_and_asks_for_an_insert_of_its_marks(qtbot, v
     assert overwrite.args == [media["source"], 2, 10]
     # Back to the timeline: its picture and (empty) marks; the source keeps its own.
     qtbot.mouseClick(viewer.timeline_button, Qt.MouseButton.LeftButton)
-    assert viewer.mode == TIMELINE and viewer.marks() == (None, None)
+    assert viewer.mode == TIMELINE and viewer.marks() == (None, None) == viewer.timeline_marks()
     qtbot.waitUntil(lambda: shows(viewer, 12), timeout=3000)
     viewer.show_source(media["source"])
     assert viewer.marks() == (2, 10)
+    assert viewer.timeline_marks() == (None, None)  # export's range is the timeline's, in any mode
 
 
 def test_fit_and_actual_size(qtbot, viewer):

@@ -10,7 +10,7 @@ picture arrives through the player's callback, queued to this thread by a signal
 
 Marks are half-open frame ranges like every range here: I marks the frame at the playhead as the
 first, O as the last, so `marks()` gives (first, last + 1). They set the play range, and the
-window's export uses `marks()` for its "in to out" range.
+window's export uses `timeline_marks()` for its "in to out" range.
 """
 from __future__ import annotations
 
@@ -95,6 +95,10 @@ class Viewer(QWidget):
     def marks(self) -> tuple[int | None, int | None]:
         """The current mode's (first, end) marks, half-open; None where a mark is not set."""
         return self._marks[self.mode]
+
+    def timeline_marks(self) -> tuple[int | None, int | None]:
+        """The timeline's (first, end) marks whatever the mode: export's "in to out" range."""
+        return self._marks[TIMELINE]
 
     def frame(self) -> int:
         """The frame shown: the playhead in timeline mode, the source position in source mode."""
