@@ -57,5 +57,5 @@ def load_backend(name: str, device: str | None = None):
     if name == "builtin":
         from generation.builtin import BuiltinModel
 
-        return BuiltinModel(device=device or info.device)
+        return BuiltinModel.load(device=device or info.device)
     raise GenerationError(f"model {name!r} cannot be loaded")

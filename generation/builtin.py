@@ -12,13 +12,16 @@ import torch
 
 from generation.errors import WeightsMissing
 from generation.prior.loading import load_prior
+from generation.prior.model import Prior
 from generation.progress import Progress
 from generation.sampler import SamplingSettings, sample_codes
 from generation.text_encoder import TextEncoder
 from generation.vqvae.loading import load_vqvae
+from generation.vqvae.model import VQVAE
 
 WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "resources" / "models" / "builtin"
 FILES = ("vqvae.safetensors", "prior.safetensors", "config.json")
+FPS = Fraction(8)
 
 
 def weights_present(folder: Path = WEIGHTS_DIR) -> bool:
@@ -26,18 +29,25 @@ def weights_present(folder: Path = WEIGHTS_DIR) -> bool:
 
 
 class BuiltinModel:
-    def __init__(self, folder: Path = WEIGHTS_DIR, device: str = "cpu"):
+    def __init__(self, vqvae: VQVAE, prior: Prior, fps: Fraction = FPS,
+                 defaults: SamplingSettings = SamplingSettings(), device: str = "cpu"):
+        self.device = torch.device(device)
+        self.vqvae = vqvae.to(self.device).eval()
+        self.prior = prior.to(self.device).eval()
+        self.fps = Fraction(fps)
+        self.size = vqvae.cfg.size
+        self.defaults = defaults
+        self._text: TextEncoder | None = None
+
+    @classmethod
+    def load(cls, folder: Path = WEIGHTS_DIR, device: str = "cpu") -> "BuiltinModel":
+        """The shipped model: vqvae.safetensors, prior.safetensors and config.json in `folder`."""
         missing = [f for f in FILES if not (folder / f).is_file()]
         if missing:
             raise WeightsMissing(f"the built-in model's weights are missing: {folder / missing[0]}")
-        self.device = torch.device(device)
-        self.vqvae = load_vqvae(folder / "vqvae.safetensors").to(self.device).eval()
-        self.prior = load_prior(folder / "prior.safetensors").to(self.device).eval()
         meta = json.loads((folder / "config.json").read_text())
-        self.fps = Fraction(meta["fps"])
-        self.size = self.vqvae.cfg.size
-        self.defaults = SamplingSettings(**meta["sampling"])
-        self._text: TextEncoder | None = None
+        return cls(load_vqvae(folder / "vqvae.safetensors"), load_prior(folder / "prior.safetensors"),
+                   Fraction(meta["fps"]), SamplingSettings(**meta["sampling"]), device)
 
     @property
     def slice_frames(self) -> int:
@@ -49,26 +59,42 @@ class BuiltinModel:
             self._text = TextEncoder(self.device)
         return self._text
 
-    def _prompt(self, prompt: str, takes: int, settings: SamplingSettings):
-        states, mask = self.text.encode([prompt])
-        uncond = self.text.encode([""]) if settings.guided else None
-        return states.expand(takes, -1, -1), mask.expand(takes, -1), uncond
+    def _prompts(self, prompts: list[str], settings: SamplingSettings):
+        states, mask = self.text.encode(prompts)
+        return states, mask, (self.text.encode([""]) if settings.guided else None)
 
     def _generator(self, seed: int) -> torch.Generator:
         return torch.Generator(device=self.device).manual_seed(seed)
+
+    def sample_iter(self, prompts: list[str], frames: int, seed: int,
+                    settings: SamplingSettings | None = None, context: np.ndarray | None = None,
+                    should_cancel: Callable[[], bool] | None = None,
+                    ) -> Generator[Progress, None, np.ndarray]:
+        """One clip per prompt, in one batch. context: (B, C, size, size, 3) uint8 frames at the
+        native rate (C a multiple of slice_frames) that the clips continue, or None.
+
+        Yield progress; return the (B, frames, size, size, 3) uint8 frames after the context.
+        """
+        settings = settings or self.defaults
+        states, mask, uncond = self._prompts(prompts, settings)
+        given, skip = None, 0
+        if context is not None:
+            with torch.no_grad():
+                given = self.vqvae.encode(torch.from_numpy(np.array(context)).to(self.device))
+            skip = context.shape[1]
+        slices = -(-frames // self.slice_frames)
+        codes = yield from sample_codes(self.prior, states, mask, slices, settings, self._generator(seed),
+                                        context=given, uncond=uncond, should_cancel=should_cancel)
+        with torch.no_grad():
+            return self.vqvae.decode(codes)[:, skip:skip + frames].cpu().numpy()
 
     def generate_iter(self, prompt: str, frames: int, seed: int, takes: int = 1,
                       settings: SamplingSettings | None = None,
                       should_cancel: Callable[[], bool] | None = None,
                       ) -> Generator[Progress, None, np.ndarray]:
         """Yield progress; return (takes, frames, size, size, 3) uint8 at the native rate."""
-        settings = settings or self.defaults
-        states, mask, uncond = self._prompt(prompt, takes, settings)
-        slices = -(-frames // self.slice_frames)
-        codes = yield from sample_codes(self.prior, states, mask, slices, settings,
-                                        self._generator(seed), uncond=uncond, should_cancel=should_cancel)
-        with torch.no_grad():
-            return self.vqvae.decode(codes)[:, :frames].cpu().numpy()
+        return (yield from self.sample_iter([prompt] * takes, frames, seed, settings,
+                                            should_cancel=should_cancel))
 
     def extend_iter(self, context: np.ndarray, frames: int, seed: int, takes: int = 1,
                     prompt: str = "", settings: SamplingSettings | None = None,
@@ -76,14 +102,6 @@ class BuiltinModel:
                     ) -> Generator[Progress, None, np.ndarray]:
         """context: (C, size, size, 3) uint8 at the native rate, C a multiple of slice_frames.
         Yield progress; return the (takes, frames, size, size, 3) frames that follow."""
-        settings = settings or self.defaults
-        states, mask, uncond = self._prompt(prompt, takes, settings)
-        with torch.no_grad():
-            given = self.vqvae.encode(torch.from_numpy(context[None]).to(self.device))
-        slices = -(-frames // self.slice_frames)
-        codes = yield from sample_codes(self.prior, states, mask, slices, settings,
-                                        self._generator(seed), context=given.expand(takes, -1, -1, -1),
-                                        uncond=uncond, should_cancel=should_cancel)
-        with torch.no_grad():
-            out = self.vqvae.decode(codes)
-        return out[:, len(context):len(context) + frames].cpu().numpy()
+        contexts = np.broadcast_to(context[None], (takes, *context.shape))
+        return (yield from self.sample_iter([prompt] * takes, frames, seed, settings, contexts,
+                                            should_cancel))

@@ -1,0 +1,110 @@
+"""`main.py generate "PROMPT" -o OUT.mp4`: make a clip from a text prompt with a generation model.
+
+Several takes come out as OUT-1.mp4, OUT-2.mp4, ... Each file is written atomically; on an error
+no output is left behind.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from fractions import Fraction
+
+from desktop.errors import UserError
+
+_NTSC = {"23.976": Fraction(24000, 1001), "29.97": Fraction(30000, 1001),
+         "47.952": Fraction(48000, 1001), "59.94": Fraction(60000, 1001)}
+
+
+def parse_rate(text: str) -> Fraction:
+    try:
+        rate = _NTSC.get(text) or Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise UserError(f"--fps {text!r} is not a frame rate (e.g. 8, 25, 30000/1001)") from None
+    if rate <= 0:
+        raise UserError(f"--fps {text} must be positive")
+    return rate
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("prompt", help="what the clip shows, e.g. \"a red circle moving left\"")
+    parser.add_argument("-o", "--output", required=True, help="the MP4 file to write")
+    parser.add_argument("--seconds", type=float, default=2.0, help="length (default 2)")
+    parser.add_argument("--seed", type=int, default=0, help="same seed, same clip (default 0)")
+    parser.add_argument("--model", default="builtin", help="generation backend (see `models`)")
+    parser.add_argument("--takes", type=int, default=1, help="how many clips to make (default 1)")
+    parser.add_argument("--size", type=int, help="square picture side in pixels (default: the model's)")
+    parser.add_argument("--fps", help="frame rate (default: the model's)")
+
+
+class ProgressLine:
+    """`label [#####.....] 50%` on stderr: redrawn in place on a terminal, a line per 25% otherwise."""
+
+    def __init__(self, label: str, stream=sys.stderr, width: int = 30):
+        self.label, self.stream, self.width = label, stream, width
+        self.tty = stream.isatty()
+        self._shown = -1
+
+    def __call__(self, fraction: float) -> None:
+        percent = int(100 * fraction)
+        bucket = percent if self.tty else percent // 25 * 25
+        if bucket == self._shown:
+            return
+        self._shown = bucket
+        filled = int(self.width * fraction)
+        line = f"{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {percent:3d}%"
+        end = "\n" if percent >= 100 or not self.tty else ""
+        self.stream.write(("\r" if self.tty else "") + line + end)
+        self.stream.flush()
+
+
+def take_paths(out: str, takes: int) -> list[str]:
+    """OUT.mp4 for one take; OUT-1.mp4, OUT-2.mp4, ... for several."""
+    if takes == 1:
+        return [out]
+    stem, ext = os.path.splitext(out)
+    return [f"{stem}-{i}{ext or '.mp4'}" for i in range(1, takes + 1)]
+
+
+def drive(gen, progress: ProgressLine):
+    """Run a generation generator, showing its progress; return what it returns."""
+    while True:
+        try:
+            progress(next(gen).fraction)
+        except StopIteration as stop:
+            return stop.value
+
+
+def run(args) -> int:
+    from desktop.commands._video_io import check_output, write_mp4
+
+    if not args.prompt.strip():
+        raise UserError("the prompt is empty")
+    if args.takes < 1:
+        raise UserError(f"--takes {args.takes} must be at least 1")
+    paths = take_paths(args.output, args.takes)
+    for path in paths:
+        check_output(path)
+    fps = parse_rate(args.fps) if args.fps else None
+    from generation.api import generate_iter
+
+    started = time.monotonic()
+    clips = drive(generate_iter(args.prompt, args.seconds, args.seed, takes=args.takes, size=args.size,
+                                fps=fps, model=args.model), ProgressLine("generating"))
+    from generation.backends import load_backend
+
+    rate = fps or load_backend(args.model).fps
+    written = []
+    try:
+        for path, clip in zip(paths, clips):
+            write_mp4(path, clip, (clip.shape[2], clip.shape[1]), rate)
+            written.append(path)
+    except BaseException:
+        for path in written:  # all takes or none
+            os.remove(path)
+        raise
+    for path, clip in zip(paths, clips):
+        print(f"wrote {path} ({len(clip)} frames, {clip.shape[2]}x{clip.shape[1]}, {rate} fps)",
+              file=sys.stderr)
+    print(f"done in {time.monotonic() - started:.1f} s", file=sys.stderr)
+    return 0

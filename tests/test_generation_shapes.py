@@ -1,0 +1,95 @@
+"""The shapes world: rendering, captions that keep held-out wordings apart, and the analyser that
+scores generated clips (checked here on ground truth, where it must be right)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from generation.shapes import captions as C
+from generation.shapes.analyser import analyse
+from generation.shapes.render import render, render_indices
+from generation.shapes.world import (COLOURS, DIRECTIONS, PALETTE, SHAPES, SIZE, ClipSpec, ObjectSpec,
+                                     sample_clip, sample_object, track)
+
+
+@pytest.mark.parametrize("shape,fill", [("square", 1.0), ("circle", np.pi / 4), ("triangle", 0.5)])
+def test_object_area_matches_its_shape_and_size(shape, fill):
+    obj = ObjectSpec("red", shape, "large", "still", "slow", 32.0, 32.0)
+    idx = render_indices(ClipSpec("black", (obj,)), 1)
+    area = int((idx == list(COLOURS).index("red") + 4).sum())
+    expected = fill * (0.25 * SIZE) ** 2
+    assert abs(area - expected) / expected < 0.12
+
+
+def test_frames_hold_only_palette_colours_and_objects_stay_inside():
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        clip = sample_clip(rng, two_objects=1.0)
+        frames = render(clip, 40)
+        assert frames.shape == (40, SIZE, SIZE, 3) and frames.dtype == np.uint8
+        colours = {tuple(c) for c in frames.reshape(-1, 3)}
+        assert colours <= {tuple(c) for c in PALETTE}
+        for obj in clip.objects:
+            half = obj.extent() / 2
+            centres = track(obj, 40)
+            assert (centres >= half - 1e-9).all() and (centres <= SIZE - half + 1e-9).all()
+
+
+def test_fast_objects_move_about_four_percent_of_the_width_per_frame():
+    obj = ObjectSpec("red", "circle", "small", "right", "fast", 20.0, 32.0)
+    step = np.diff(track(obj, 3)[:, 0])
+    assert np.allclose(step, 0.04 * SIZE)
+
+
+def test_held_out_paraphrase_words_and_templates_never_appear_in_training():
+    for table in (C.COLOUR_WORDS, C.SHAPE_WORDS, C.SIZE_WORDS, C.BACKGROUND_WORDS, C.DIRECTION_WORDS,
+                  C.SPEED_WORDS):
+        for train, held in table.values():
+            assert not set(train) & set(held)
+    assert not set(C.STILL_WORDS[0]) & set(C.STILL_WORDS[1])
+    assert not set(C.VERB_WORDS[0]) & set(C.VERB_WORDS[1])
+    assert not set(C.TRAIN_TEMPLATES) & set(C.TEMPLATE_EVAL_TEMPLATES)
+    assert not set(C.TRAIN_TEMPLATES) & (set(C.PARAPHRASE_TEMPLATES) - {"{obj}"})
+
+
+def test_captions_name_every_object_with_words_of_their_wording():
+    rng = np.random.default_rng(1)
+    for wording, column in (("train", 0), ("paraphrase", 1)):
+        for _ in range(30):
+            clip = sample_clip(rng, two_objects=0.5)
+            text = C.caption(clip, rng, wording, full=True)
+            for obj in clip.objects:
+                assert any(w in text for w in C.COLOUR_WORDS[obj.colour][column])
+                assert any(w in text for w in C.SHAPE_WORDS[obj.shape][column])
+
+
+def test_analyser_reads_ground_truth_clips_right():
+    rng = np.random.default_rng(2)
+    for _ in range(60):
+        obj = sample_object(rng)
+        clip = ClipSpec(str(rng.choice(["black", "gray", "navy", "forest"])), (obj,))
+        reading = analyse(render(clip, 16))
+        assert reading.background == clip.background
+        assert (reading.main.colour, reading.main.shape, reading.main.direction) == (
+            obj.colour, obj.shape, obj.direction)
+        assert reading.main.centres.shape == (16, 2) and (reading.main.areas > 0).all()
+
+
+def test_analyser_follows_a_bounce_back_to_the_initial_direction():
+    # starts 6 px from the right edge moving right fast: bounces at frame 3 and travels left
+    half = 0.15 * SIZE / 2
+    obj = ObjectSpec("cyan", "square", "small", "right", "fast", SIZE - half - 6, 30.0)
+    frames = render(ClipSpec("navy", (obj,)), 16)
+    net = analyse(frames).main.centres[-1, 0] - analyse(frames).main.centres[0, 0]
+    assert net < 0  # it ends up left of where it started
+    assert analyse(frames).main.direction == "right"
+
+
+def test_analyser_tells_two_objects_apart():
+    a = ObjectSpec("red", "square", "large", "left", "slow", 44.0, 16.0)
+    b = ObjectSpec("blue", "triangle", "large", "down", "slow", 16.0, 20.0)
+    reading = analyse(render(ClipSpec("gray", (a, b)), 16))
+    found = {o.colour: (o.shape, o.direction) for o in reading.objects}
+    assert found == {"red": ("square", "left"), "blue": ("triangle", "down")}
+    assert set(DIRECTIONS) >= {o.direction for o in reading.objects}
+    assert set(SHAPES) >= {o.shape for o in reading.objects}

@@ -1,0 +1,62 @@
+"""Both training stages on tiny configs for a few steps: they learn, resume from their
+checkpoints exactly where an unbroken run would be, and export weights with their config."""
+from __future__ import annotations
+
+import torch
+
+from generation.prior.config import PriorConfig
+from generation.prior.loading import load_prior
+from generation.tiny import tiny_prior_config, tiny_vqvae_config
+from generation.train.distributed import Context
+from generation.train.gpt_stage import GPTTrainConfig, train_gpt
+from generation.train.vqvae_stage import VQVAETrainConfig, train_vqvae
+from generation.vqvae.loading import load_vqvae
+
+CPU = Context(0, 1, torch.device("cpu"))
+
+
+def _vq_cfg(steps: int) -> VQVAETrainConfig:
+    return VQVAETrainConfig(steps=steps, batch=2, frames=8, warmup=1, plain_steps=2, eval_every=steps,
+                            eval_clips=2, checkpoint_every=2)
+
+
+def _states_equal(a: dict, b: dict) -> bool:
+    return a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_vqvae_stage_resumes_to_the_same_weights_as_an_unbroken_run(tmp_path):
+    events = []
+    whole = train_vqvae(tiny_vqvae_config(), _vq_cfg(6), tmp_path / "whole", CPU, events.append)
+    assert any(e["event"] == "eval" and e["psnr"] > 0 for e in events)
+    train_vqvae(tiny_vqvae_config(), _vq_cfg(4), tmp_path / "split", CPU)
+    resumed_events = []
+    split = train_vqvae(tiny_vqvae_config(), _vq_cfg(6), tmp_path / "split", CPU, resumed_events.append)
+    assert resumed_events[0] == {"event": "resumed", "step": 4}
+    assert _states_equal(whole.state_dict(), split.state_dict())
+    loaded = load_vqvae(tmp_path / "whole" / "vqvae.safetensors")
+    assert _states_equal(loaded.state_dict(), whole.state_dict())
+
+
+def test_vqvae_stage_stops_when_asked(tmp_path):
+    model = train_vqvae(tiny_vqvae_config(), _vq_cfg(50), tmp_path, CPU, should_stop=lambda: True)
+    assert not (tmp_path / "checkpoint.pt").exists() and model is not None
+
+
+def test_gpt_stage_learns_and_resumes(tmp_path):
+    train_vqvae(tiny_vqvae_config(), _vq_cfg(4), tmp_path / "vq", CPU)
+    vq = tmp_path / "vq" / "vqvae.safetensors"
+    cfg = GPTTrainConfig(steps=20, batch=4, lr=3e-3, warmup=1, eval_every=20, eval_clips=4,
+                         checkpoint_every=4)
+    wanted = tiny_prior_config()
+    events = []
+    model = train_gpt(vq, PriorConfig(**{**wanted.to_dict(), "vocab": 999}), cfg, tmp_path / "gpt", CPU,
+                      events.append)
+    assert model.cfg.vocab == 16  # taken from the tokenizer, whatever was asked
+    losses = [e["loss"] for e in events if e["event"] == "step"]
+    assert len(losses) == 2 and losses[1] < losses[0]  # mean loss of steps 11-20 below 1-10
+    assert any(e["event"] == "eval" for e in events)
+    loaded = load_prior(tmp_path / "gpt" / "prior.safetensors")
+    assert _states_equal(loaded.state_dict(), model.state_dict())
+    more = []
+    train_gpt(vq, wanted, GPTTrainConfig(**{**cfg.__dict__, "steps": 22}), tmp_path / "gpt", CPU, more.append)
+    assert more[0] == {"event": "resumed", "step": 20}
