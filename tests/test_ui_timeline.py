@@ -13,7 +13,7 @@ from desktop.timeline.model import Media, Project, Track, TrackKind
 from desktop.ui.main_window import MainWindow
 from desktop.ui.timeline.layout import HEADER_WIDTH
 from desktop.ui.timeline.widget import MEDIA_MIME
-from mediafactory import Video, write_media
+from mediafactory import Audio, Video, write_media
 
 FPS = Fraction(24)
 
@@ -22,7 +22,6 @@ FPS = Fraction(24)
 def window(qtbot, tmp_path):
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     w = MainWindow(settings)
-    qtbot.addWidget(w)
     w.resize(1400, 900)
     w.show()
     qtbot.waitExposed(w)
@@ -30,13 +29,16 @@ def window(qtbot, tmp_path):
     project.tracks = [Track(TrackKind.VIDEO, "V1"), Track(TrackKind.VIDEO, "V2"), Track(TrackKind.AUDIO, "A1")]
     w.session.replace(project, None)
     for name in ("a", "b"):
-        media = Media(str(tmp_path / f"{name}.mp4"), duration=48, rate=FPS, width=64, height=48)
-        write_media(media.path, video=Video(frames=48, fps=FPS))
+        media = Media(str(tmp_path / f"{name}.mp4"), duration=48, rate=FPS, width=64, height=48, has_audio=True)
+        write_media(media.path, video=Video(frames=48, fps=FPS), audio=Audio(seconds=2))
         w.session.edit(organize.import_media, media)
     w.timeline.layout_.px_per_frame = 5.0
     w.timeline.layout_.first_frame = 0.0
     w.timeline.update()
-    return w
+    yield w
+    w.session.history.mark_saved()  # closing must not stop at the unsaved-changes question
+    w.close()
+    w.deleteLater()
 
 
 def clips(w, track_index=0):

@@ -163,6 +163,10 @@ class History:
         """Remember the current step as the one on disk (see `modified`)."""
         self._saved_serial = self._undo[-1].serial if self._undo else 0
 
+    def mark_unsaved(self) -> None:
+        """Say the project differs from anything on disk (a recovered autosave, for one)."""
+        self._saved_serial = -1
+
     @property
     def modified(self) -> bool:
         """Whether the project differs from the last `mark_saved` (by undo steps)."""

@@ -113,9 +113,7 @@ class ProjectFiles(QObject):
                 return self.open(path)
             QMessageBox.warning(self.window, "Cannot open project", str(e))
             return False
-        self.session.replace(project, path)
-        if load_from == path:
-            self.session.mark_saved(path)
+        self.session.replace(project, path, modified=load_from != path)
         self._remember(path)
         offline = project.offline_media()
         if offline:
@@ -193,7 +191,5 @@ class ProjectFiles(QObject):
         except UserError as e:
             self._set_aside(p, str(e))
             return
-        self.session.replace(project, None)
-        p.unlink(missing_ok=True)
-        self.session.history.mark_saved()
+        self.session.replace(project, None, modified=True)
         self.message.emit("Recovered the untitled project; save it to keep it")

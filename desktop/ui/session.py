@@ -50,15 +50,17 @@ class Session(QObject):
         self.history = History(self.project)
         self._unsubscribe = self.history.subscribe(self._on_history)
 
-    def replace(self, project: Project, path: str | None) -> None:
-        """Show another project (new or opened): fresh history and undo stack."""
+    def replace(self, project: Project, path: str | None, modified: bool = False) -> None:
+        """Show another project (new, opened or recovered): fresh history and undo stack.
+        `modified` marks it as not saved anywhere yet (a recovered autosave)."""
         self._unsubscribe()
         self.undo_stack.clear()
         self.project = project
         self.path = path
         self.history = History(project)
         self._unsubscribe = self.history.subscribe(self._on_history)
-        self.undo_stack.setClean()
+        if modified:
+            self.history.mark_unsaved()
         self.path_changed.emit()
         self.changed.emit()
 

@@ -244,6 +244,7 @@ class TimelineWidget(QWidget):
         others = [i for i in self.selection.ids if i != clip.id] if mode == MOVE else []
         self._drag = ClipDrag(mode, clip, row.track.id, others=others,
                               linked=not mods & Qt.KeyboardModifier.AltModifier)
+        self._set_trim_kind(mods)
         self._press = pos
 
     def _click_header(self, pos: QPointF) -> None:
@@ -271,10 +272,8 @@ class TimelineWidget(QWidget):
             return
         drag = self._drag
         raw = round((pos.x() - self._press.x()) / self.layout_.px_per_frame)
-        mods = event.modifiers()
-        if drag.mode != MOVE:
-            drag.ripple = bool(mods & Qt.KeyboardModifier.ControlModifier)
-            drag.roll = bool(mods & Qt.KeyboardModifier.ShiftModifier) and not drag.ripple
+        if event.modifiers():  # pressed or released during the drag
+            self._set_trim_kind(event.modifiers())
         drag.delta, self._snap_frame = self._snapped(drag, raw)
         if drag.mode == MOVE and not drag.others:
             row = self.layout_.row_at(pos.y())
@@ -282,6 +281,13 @@ class TimelineWidget(QWidget):
             if row is not None and row.track.kind is source_kind:
                 drag.target_track_id = row.track.id
         self.update()
+
+    def _set_trim_kind(self, mods) -> None:
+        """Ctrl turns an edge drag into a ripple trim, Shift into a roll of the cut."""
+        drag = self._drag
+        if drag is not None and drag.mode != MOVE:
+            drag.ripple = bool(mods & Qt.KeyboardModifier.ControlModifier)
+            drag.roll = bool(mods & Qt.KeyboardModifier.ShiftModifier) and not drag.ripple
 
     def _snapped(self, drag: ClipDrag, raw: int) -> tuple[int, int | None]:
         if not self.snapping:
