@@ -28,10 +28,12 @@ def test_vqvae_stage_resumes_to_the_same_weights_as_an_unbroken_run(tmp_path):
     events = []
     whole = train_vqvae(tiny_vqvae_config(), _vq_cfg(6), tmp_path / "whole", CPU, events.append)
     assert any(e["event"] == "eval" and e["psnr"] > 0 for e in events)
-    train_vqvae(tiny_vqvae_config(), _vq_cfg(4), tmp_path / "split", CPU)
+    calls = []
+    train_vqvae(tiny_vqvae_config(), _vq_cfg(6), tmp_path / "split", CPU,
+                should_stop=lambda: calls.append(1) or len(calls) > 3)  # interrupted after 3 steps
     resumed_events = []
     split = train_vqvae(tiny_vqvae_config(), _vq_cfg(6), tmp_path / "split", CPU, resumed_events.append)
-    assert resumed_events[0] == {"event": "resumed", "step": 4}
+    assert resumed_events[0] == {"event": "resumed", "step": 3}
     assert _states_equal(whole.state_dict(), split.state_dict())
     loaded = load_vqvae(tmp_path / "whole" / "vqvae.safetensors")
     assert _states_equal(loaded.state_dict(), whole.state_dict())
@@ -39,7 +41,7 @@ def test_vqvae_stage_resumes_to_the_same_weights_as_an_unbroken_run(tmp_path):
 
 def test_vqvae_stage_stops_when_asked(tmp_path):
     model = train_vqvae(tiny_vqvae_config(), _vq_cfg(50), tmp_path, CPU, should_stop=lambda: True)
-    assert not (tmp_path / "checkpoint.pt").exists() and model is not None
+    assert not (tmp_path / "checkpoint.pt").exists() and model is not None  # no step, nothing saved
 
 
 def test_gpt_stage_learns_and_resumes(tmp_path):

@@ -89,6 +89,11 @@ def train_gpt(vqvae_path: Path, model_cfg: PriorConfig, cfg: GPTTrainConfig, run
         step = state["step"]
         on_event({"event": "resumed", "step": step})
     net = wrap(model, ctx)
+
+    def save(at: int) -> None:
+        save_checkpoint(run_dir / "checkpoint.pt", model=model.state_dict(), optimiser=opt.state_dict(),
+                        step=at, model_config=model_cfg.to_dict(), train_config=asdict(cfg))
+
     held_out = (code_batch(vqvae, text, np.random.default_rng(EVAL_SEED), cfg.eval_clips, frames, cfg,
                            ctx.device) if ctx.main else None)
     started, losses = time.time(), []
@@ -112,9 +117,7 @@ def train_gpt(vqvae_path: Path, model_cfg: PriorConfig, cfg: GPTTrainConfig, run
                       "s_per_step": seconds, "codes_per_s": codes.numel() / seconds})
             started, losses = time.time(), []
         if ctx.main and (step % cfg.checkpoint_every == 0 or step == cfg.steps):
-            save_checkpoint(run_dir / "checkpoint.pt", model=model.state_dict(),
-                            optimiser=opt.state_dict(), step=step, model_config=model_cfg.to_dict(),
-                            train_config=asdict(cfg))
+            save(step)
         if ctx.main and (step % cfg.eval_every == 0 or step == cfg.steps):
             model.eval()
             with torch.no_grad():
@@ -123,4 +126,6 @@ def train_gpt(vqvae_path: Path, model_cfg: PriorConfig, cfg: GPTTrainConfig, run
             save_weights(run_dir / "prior.safetensors", "prior", model_cfg.to_dict(), model.state_dict())
             on_event({"event": "eval", "step": step, "val_loss": val})
             started, losses = time.time(), []
+    if ctx.main and step % cfg.checkpoint_every and step < cfg.steps:  # stopped between checkpoints
+        save(step)
     return model

@@ -105,6 +105,11 @@ def train_vqvae(model_cfg: VQVAEConfig, cfg: VQVAETrainConfig, run_dir: Path, ct
         step = state["step"]
         on_event({"event": "resumed", "step": step})
     net = wrap(model, ctx)
+
+    def save(at: int) -> None:
+        save_checkpoint(run_dir / "checkpoint.pt", model=model.state_dict(), optimiser=opt.state_dict(),
+                        step=at, model_config=model_cfg.to_dict(), train_config=asdict(cfg))
+
     held_out = eval_clips(cfg.eval_clips) if ctx.main else None
     started = time.time()
     while step < cfg.steps and not should_stop():
@@ -130,9 +135,7 @@ def train_vqvae(model_cfg: VQVAEConfig, cfg: VQVAETrainConfig, run_dir: Path, ct
                       "s_per_step": (time.time() - started) / 20})
             started = time.time()
         if ctx.main and (step % cfg.checkpoint_every == 0 or step == cfg.steps):
-            save_checkpoint(run_dir / "checkpoint.pt", model=model.state_dict(),
-                            optimiser=opt.state_dict(), step=step, model_config=model_cfg.to_dict(),
-                            train_config=asdict(cfg))
+            save(step)
         if ctx.main and (step % cfg.eval_every == 0 or step == cfg.steps):
             model.eval()
             recon = reconstruct(model, held_out, ctx.device)
@@ -142,4 +145,6 @@ def train_vqvae(model_cfg: VQVAEConfig, cfg: VQVAETrainConfig, run_dir: Path, ct
             on_event({"event": "eval", "step": step, "psnr": psnr(recon, held_out),
                       "codes_used_on_eval": used})
             started = time.time()
+    if ctx.main and step % cfg.checkpoint_every and step < cfg.steps:  # stopped between checkpoints
+        save(step)
     return model

@@ -1,0 +1,71 @@
+"""The shipped built-in model: it loads from resources/models/builtin and makes clips that the
+shapes-world analyser reads as what the prompt asked for. Skipped (with the reason) when the
+weights are not in this checkout."""
+from __future__ import annotations
+
+
+import numpy as np
+import pytest
+
+from generation.builtin import WEIGHTS_DIR, weights_present
+
+pytestmark = pytest.mark.skipif(not weights_present(), reason=f"no shipped weights in {WEIGHTS_DIR}")
+
+PROMPTS = [
+    ("a red square moving right on a black background", "red", "square"),
+    ("a large yellow circle moving up on a gray background", "yellow", "circle"),
+    ("a small cyan triangle moving left on a navy background", "cyan", "triangle"),
+]
+
+
+@pytest.fixture(scope="module")
+def model():
+    from generation.builtin import BuiltinModel
+
+    return BuiltinModel.load()
+
+
+def test_shipped_files_are_small_and_carry_their_configs():
+    from generation.weights import read_metadata
+
+    total = sum(f.stat().st_size for f in WEIGHTS_DIR.iterdir() if f.is_file())
+    assert total < 50 * 2**20
+    assert read_metadata(WEIGHTS_DIR / "vqvae.safetensors")[0] == "vqvae"
+    assert read_metadata(WEIGHTS_DIR / "prior.safetensors")[0] == "prior"
+    assert (WEIGHTS_DIR / "MODEL_CARD.md").is_file()
+
+
+def test_prompts_come_out_as_asked(model):
+    from generation.sampler import run_to_end
+    from generation.shapes.analyser import analyse
+
+    right = 0
+    for i, (prompt, colour, shape) in enumerate(PROMPTS):
+        clip = run_to_end(model.generate_iter(prompt, 16, seed=i))[0]
+        assert clip.shape == (16, 64, 64, 3)
+        reading = analyse(clip)
+        assert reading.main is not None  # the analyser finds an object
+        right += (reading.main.colour, reading.main.shape) == (colour, shape)
+    assert right >= 2
+
+
+def test_extension_keeps_the_object_moving(model):
+    from generation.sampler import run_to_end
+    from generation.shapes.analyser import analyse
+    from generation.shapes.render import render
+    from generation.shapes.world import ClipSpec, ObjectSpec
+
+    clip = render(ClipSpec("black", (ObjectSpec("white", "square", "large", "right", "slow", 14.0, 32.0),)), 8)
+    new = run_to_end(model.extend_iter(clip, 8, seed=0))[0]
+    reading = analyse(np.concatenate([clip, new]))
+    assert reading.main is not None and reading.main.colour == "white"
+    assert reading.main.velocity[0] > 0.5  # still moving right
+
+
+def test_a_long_clip_slides_its_window(model):
+    from generation.sampler import run_to_end
+    from generation.shapes.analyser import analyse
+
+    clip = run_to_end(model.generate_iter("a green circle moving down on a forest green background", 40, seed=1))[0]
+    assert clip.shape[0] == 40
+    assert analyse(clip[-16:]).main is not None  # the object is still there at the end
