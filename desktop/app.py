@@ -28,7 +28,10 @@ def run_app(argv: list[str]) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     window = MainWindow()
-    window.show()
+    if window.settings.value("window/geometry") is None:
+        window.showMaximized()
+    else:
+        window.show()
     if args.project:
         window.open_project(args.project)
     with loop:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from desktop.errors import UserError
@@ -48,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:
             print("error: interrupted", file=sys.stderr)
             return 130
+        except BrokenPipeError:  # `main.py info x.otio | head`: the reader left, nothing to report
+            sys.stdout = open(os.devnull, "w")
+            return 0
     if argv and argv[0] in ("-h", "--help"):
         print("usage: framesmith [PROJECT.otio] | framesmith COMMAND ...\n\ncommands:")
         for name, text in COMMANDS.items():

@@ -20,6 +20,7 @@ from desktop.ui.selection import Selection
 from desktop.ui.session import Session
 from desktop.ui.shortcuts import ShortcutsDialog
 from desktop.ui.timeline.widget import TimelineWidget
+from desktop.ui.viewer import Viewer
 
 
 class MainWindow(QMainWindow):
@@ -34,7 +35,7 @@ class MainWindow(QMainWindow):
         self.resize(1500, 900)
 
         self.timeline = TimelineWidget(self.session, self.selection, self.playhead)
-        self.viewer = self._placeholder("Viewer")
+        self.viewer = Viewer(self.session, self.playhead, self)
         self.setCentralWidget(self.viewer)
         self.timeline_dock = self._dock("Timeline", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.bin_dock = self._dock("Media", self._placeholder("Media bin"), Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -53,6 +54,9 @@ class MainWindow(QMainWindow):
         self.session.undo_stack.cleanChanged.connect(lambda _: self._update_title())
         self.files.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self.timeline.media_dropped.connect(self._insert_paths)
+        self.viewer.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.viewer.insert_requested.connect(lambda m, a, b: self._place_source(m, a, b, edits.insert))
+        self.viewer.overwrite_requested.connect(lambda m, a, b: self._place_source(m, a, b, edits.overwrite))
         self._update_title()
         self._restore_layout()
         self.statusBar().showMessage("Ready")
@@ -122,10 +126,6 @@ class MainWindow(QMainWindow):
         self.act_zoom_fit = a("Zoom to &Fit", self.timeline.zoom_to_fit, ["\\", "Shift+Z"])
         self.act_snap = a("&Snapping", self._toggle_snapping, "N", checkable=True)
         self.act_snap.setChecked(self.timeline.snapping)
-        self.act_home = a("Go to Start", lambda: self.playhead.seek(0), "Home")
-        self.act_end = a("Go to End", lambda: self.playhead.seek(self.session.project.duration), "End")
-        self.act_prev = a("Previous Frame", lambda: self.playhead.seek(self.playhead.frame - 1), "Left")
-        self.act_next = a("Next Frame", lambda: self.playhead.seek(self.playhead.frame + 1), "Right")
         self.act_shortcuts = a("&Keyboard Shortcuts", self.show_shortcuts, "F1")
 
     def _build_menus(self) -> None:
@@ -150,7 +150,12 @@ class MainWindow(QMainWindow):
         for dock in (self.bin_dock, self.timeline_dock, self.inspector_dock, self.generate_dock, self.jobs_dock):
             m.addAction(dock.toggleViewAction())
         self.playback_menu = bar.addMenu("&Playback")
-        self.playback_menu.addActions([self.act_home, self.act_end, self.act_prev, self.act_next])
+        for act in self.viewer.playback_actions():
+            if act is None:
+                self.playback_menu.addSeparator()
+            else:
+                self.playback_menu.addAction(act)
+                self.addAction(act)
         m = bar.addMenu("&Timeline")
         m.addActions([self.act_add_video, self.act_add_audio])
         m = bar.addMenu("&Help")
@@ -222,10 +227,29 @@ class MainWindow(QMainWindow):
             if placed:
                 at = max(c.end for c in placed)
 
+    def _place_source(self, media, first: int, end: int, edit) -> None:
+        """Source mode's insert/overwrite: the marked part of `media` at the playhead, picture on
+        the first unlocked video track and sound on the first unlocked audio track."""
+        project = self.session.project
+
+        def target(kind: TrackKind, wanted: bool):
+            return next((t.id for t in project.tracks if t.kind is kind and not t.locked), None) if wanted else None
+
+        def place(history):
+            placed = organize.place_media(history.project, media, self.playhead.frame,
+                                          target(TrackKind.VIDEO, media.has_video),
+                                          target(TrackKind.AUDIO, media.has_audio),
+                                          source_start=first, duration=end - first)
+            return edit(history, placed)
+
+        if self.session.edit(place):
+            self.playhead.seek(self.playhead.frame + end - first)
+
     # --- window -----------------------------------------------------------------------------------
 
     def open_project(self, path: str) -> None:
-        self.files.open(path)
+        if self.files.open(path):
+            self.timeline.zoom_to_fit()
 
     def show_shortcuts(self) -> None:
         ShortcutsDialog(self).exec()
@@ -239,6 +263,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.files.discard_recovery()
+        self.viewer.shutdown()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         event.accept()
