@@ -30,6 +30,8 @@ class MainWindow(QMainWindow):
         self.session = Session()
         self.selection = Selection()
         self.playhead = Playhead()
+        for shared in (self.session, self.selection, self.playhead):
+            shared.setParent(self)  # they live and die with the window
         self.files = ProjectFiles(self.session, self, self.settings)
         self.setDockNestingEnabled(True)
         self.resize(1500, 900)
@@ -50,13 +52,14 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self.session.changed.connect(self._update_title)
         self.session.path_changed.connect(self._update_title)
-        self.session.failed.connect(lambda m: self.statusBar().showMessage(m, 6000))
-        self.session.undo_stack.cleanChanged.connect(lambda _: self._update_title())
-        self.files.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        # Bound methods, not lambdas: Qt drops them when the window goes, before its children do.
+        self.session.failed.connect(self.show_message)
+        self.session.undo_stack.cleanChanged.connect(self._update_title)
+        self.files.message.connect(self.show_message)
         self.timeline.media_dropped.connect(self._insert_paths)
-        self.viewer.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
-        self.viewer.insert_requested.connect(lambda m, a, b: self._place_source(m, a, b, edits.insert))
-        self.viewer.overwrite_requested.connect(lambda m, a, b: self._place_source(m, a, b, edits.overwrite))
+        self.viewer.message.connect(self.show_message)
+        self.viewer.insert_requested.connect(self._insert_source)
+        self.viewer.overwrite_requested.connect(self._overwrite_source)
         self._update_title()
         self._restore_layout()
         self.statusBar().showMessage("Ready")
@@ -227,6 +230,12 @@ class MainWindow(QMainWindow):
             if placed:
                 at = max(c.end for c in placed)
 
+    def _insert_source(self, media, first: int, end: int) -> None:
+        self._place_source(media, first, end, edits.insert)
+
+    def _overwrite_source(self, media, first: int, end: int) -> None:
+        self._place_source(media, first, end, edits.overwrite)
+
     def _place_source(self, media, first: int, end: int, edit) -> None:
         """Source mode's insert/overwrite: the marked part of `media` at the playhead, picture on
         the first unlocked video track and sound on the first unlocked audio track."""
@@ -254,7 +263,10 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         ShortcutsDialog(self).exec()
 
-    def _update_title(self) -> None:
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def _update_title(self, *_) -> None:
         name = os.path.basename(self.session.path) if self.session.path else self.session.project.name
         self.setWindowTitle(f"{'*' if self.session.modified else ''}{name} - Framesmith")
 
