@@ -10,7 +10,7 @@ from generation.vqvae.config import VQVAEConfig
 
 
 def tiny_vqvae_config() -> VQVAEConfig:
-    return VQVAEConfig(channels=(4, 8, 8), hidden=16, res_blocks=1, code_dim=8, codebook_size=16)
+    return VQVAEConfig(hidden=16, res_blocks=1, head_hidden=16, code_dim=8, codebook_size=16)
 
 
 def tiny_prior_config(vocab: int = 16) -> PriorConfig:

@@ -52,7 +52,7 @@ def test_training_losses_and_gradients_reach_the_encoder():
     out = model(to_input(torch.from_numpy(to_rgb(batch.indices))), target, torch.ones(target.shape))
     assert out["loss"].ndim == 0 and torch.isfinite(out["loss"])
     out["loss"].backward()
-    first = model.encoder.down[0][0].weight.grad
+    first = model.encoder.inp[0].weight.grad
     assert first is not None and float(first.abs().sum()) > 0
 
 

@@ -114,7 +114,7 @@ def train_vqvae(model_cfg: VQVAEConfig, cfg: VQVAETrainConfig, run_dir: Path, ct
     started = time.time()
     while step < cfg.steps and not should_stop():
         rng = np.random.default_rng([cfg.seed, step, ctx.rank])
-        batch = sample_batch(rng, cfg.batch, cfg.frames, late_start=0.5, two_objects=0.4)
+        batch = sample_batch(rng, cfg.batch, cfg.frames, late_start=0.5, two_objects=0.7)
         target = torch.from_numpy(batch.indices).to(ctx.device)
         frames = to_input(torch.from_numpy(to_rgb(batch.indices))).to(ctx.device)
         gen = torch.Generator().manual_seed(int(rng.integers(2**62)))

@@ -10,9 +10,10 @@ from generation.shapes.world import PALETTE, SIZE
 class VQVAEConfig:
     size: int = SIZE  # frame side in pixels
     slice_frames: int = 4  # frames folded into one latent time slice
-    channels: tuple[int, ...] = (32, 64, 96)  # per-frame conv widths at 1/2, 1/4, 1/8 of the side
-    hidden: int = 192  # width of the slice-level trunk (8x8 for 64-pixel frames)
-    res_blocks: int = 2  # residual blocks in the encoder and (causal in time) in the decoder
+    patch: int = 8  # pixels per latent cell side: a cell codes a patch x patch x slice_frames block
+    hidden: int = 256  # width of the latent-grid trunks
+    res_blocks: int = 3  # residual blocks in the encoder and (causal in time) in the decoder
+    head_hidden: int = 512  # width of the per-cell MLP that paints a cell's pixels
     code_dim: int = 64
     codebook_size: int = 1024
     ema_decay: float = 0.99
@@ -21,12 +22,8 @@ class VQVAEConfig:
         default_factory=lambda: tuple(tuple(int(v) for v in c) for c in PALETTE))
 
     @property
-    def downsample(self) -> int:
-        return 2 ** len(self.channels)
-
-    @property
     def latent_side(self) -> int:
-        return self.size // self.downsample
+        return self.size // self.patch
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -34,6 +31,5 @@ class VQVAEConfig:
     @classmethod
     def from_dict(cls, d: dict) -> "VQVAEConfig":
         d = dict(d)
-        d["channels"] = tuple(d["channels"])
         d["palette"] = tuple(tuple(c) for c in d["palette"])
         return cls(**d)
