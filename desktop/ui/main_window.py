@@ -14,7 +14,14 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWi
 
 from desktop.timeline import edits, organize
 from desktop.timeline.model import TrackKind
+from desktop.ui.export_dialog import ExportDialog
+from desktop.ui.generate_panel import GeneratePanel
+from desktop.ui.generation import GenerationController
+from desktop.ui.inspector import Inspector
+from desktop.ui.jobs_panel import JobList, JobsPanel
+from desktop.ui.media_bin import MediaBin
 from desktop.ui.playhead import Playhead
+from desktop.ui.previews import Previews
 from desktop.ui.project_files import ProjectFiles
 from desktop.ui.selection import Selection
 from desktop.ui.session import Session
@@ -36,14 +43,21 @@ class MainWindow(QMainWindow):
         self.setDockNestingEnabled(True)
         self.resize(1500, 900)
 
-        self.timeline = TimelineWidget(self.session, self.selection, self.playhead)
+        self.previews = Previews(self.session, parent=self)
+        self.jobs = JobList(self)
+        self.generation = GenerationController(self.session, self.playhead, self.jobs, self)
+        self.timeline = TimelineWidget(self.session, self.selection, self.playhead, self.previews)
         self.viewer = Viewer(self.session, self.playhead, self)
+        self.media_bin = MediaBin(self.session, self.previews)
+        self.inspector = Inspector(self.session, self.selection)
+        self.generate_panel = GeneratePanel(self.generation)
+        self.jobs_panel = JobsPanel(self.jobs)
         self.setCentralWidget(self.viewer)
         self.timeline_dock = self._dock("Timeline", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.bin_dock = self._dock("Media", self._placeholder("Media bin"), Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.inspector_dock = self._dock("Inspector", self._placeholder("Inspector"), Qt.DockWidgetArea.RightDockWidgetArea)
-        self.generate_dock = self._dock("Generate", self._placeholder("Generation"), Qt.DockWidgetArea.RightDockWidgetArea)
-        self.jobs_dock = self._dock("Jobs", self._placeholder("No jobs"), Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.bin_dock = self._dock("Media", self.media_bin, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.inspector_dock = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.generate_dock = self._dock("Generate", self.generate_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.jobs_dock = self._dock("Jobs", self.jobs_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.tabifyDockWidget(self.inspector_dock, self.generate_dock)
         self.inspector_dock.raise_()
 
@@ -58,6 +72,10 @@ class MainWindow(QMainWindow):
         self.files.message.connect(self.show_message)
         self.timeline.media_dropped.connect(self._insert_paths)
         self.viewer.message.connect(self.show_message)
+        self.media_bin.status.connect(self.show_message)
+        self.media_bin.source_requested.connect(self.viewer.show_source)
+        self.generation.message.connect(self.show_message)
+        self.timeline.clip_menu_requested.connect(self._clip_menu)
         self.viewer.insert_requested.connect(self._insert_source)
         self.viewer.overwrite_requested.connect(self._overwrite_source)
         self._update_title()
@@ -110,6 +128,9 @@ class MainWindow(QMainWindow):
         self.act_open = a("&Open Project...", f.open_dialog, QKeySequence.StandardKey.Open)
         self.act_save = a("&Save", f.save, QKeySequence.StandardKey.Save)
         self.act_save_as = a("Save &As...", f.save_as, "Ctrl+Shift+S")
+        self.act_import = self.media_bin.import_action
+        self.addAction(self.act_import)
+        self.act_export = a("&Export...", self.show_export, ["Ctrl+E", "Ctrl+M"])
         self.act_quit = a("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.act_undo = self.session.undo_stack.createUndoAction(self, "&Undo")
         self.act_undo.setShortcut(QKeySequence("Ctrl+Z"))
@@ -140,6 +161,8 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addActions([self.act_save, self.act_save_as])
         m.addSeparator()
+        m.addActions([self.act_import, self.media_bin.import_folder_action, self.act_export])
+        m.addSeparator()
         m.addAction(self.act_quit)
         m = bar.addMenu("&Edit")
         m.addActions([self.act_undo, self.act_redo])
@@ -169,6 +192,8 @@ class MainWindow(QMainWindow):
         tb.setObjectName("toolbar-main")
         tb.setMovable(False)
         tb.addActions([self.act_new, self.act_open, self.act_save])
+        tb.addSeparator()
+        tb.addActions([self.act_import, self.act_export])
         tb.addSeparator()
         tb.addActions([self.act_undo, self.act_redo])
         tb.addSeparator()
@@ -254,6 +279,36 @@ class MainWindow(QMainWindow):
         if self.session.edit(place):
             self.playhead.seek(self.playhead.frame + end - first)
 
+    def _clip_menu(self, clip_id: str, where) -> None:
+        """Right-click on a clip: extend it, regenerate it, split, delete."""
+        from PySide6.QtWidgets import QMenu
+
+        clip = self.session.project.clip(clip_id)
+        menu = QMenu(self)
+        if clip.media.has_video:
+            for model, label in (("flow", "Extend Forward (motion)"), ("builtin", "Extend Forward (built-in model)")):
+                sub = menu.addMenu(label)
+                for seconds in (0.5, 1, 2, 4):
+                    sub.addAction(f"by {seconds:g} s", lambda m=model, s=seconds: self.extend_clip(clip_id, s, m))
+        provenance = clip.media.provenance
+        if provenance is not None and provenance.source is None:
+            menu.addAction("Regenerate", lambda: self.generation.regenerate(clip.media))
+            menu.addAction("New Take", lambda: self.generation.regenerate(clip.media, new_take=True))
+        menu.addSeparator()
+        menu.addActions([self.act_split, self.act_delete, self.act_ripple_delete, self.act_unlink])
+        menu.exec(where)
+
+    def extend_clip(self, clip_id: str, seconds: float, model: str = "flow"):
+        """Extend a timeline clip forward; the setting says whether the result ripples or overwrites."""
+        overwrite = self.settings.value("generation/extend_overwrites", False, type=bool)
+        return self.generation.extend_clip(clip_id, seconds, model, overwrite=overwrite)
+
+    def show_export(self) -> None:
+        marks = self.viewer.timeline_marks()
+        dialog = ExportDialog(self.session, self.jobs, marks if None not in marks else None, self)
+        dialog.status.connect(self.show_message)
+        dialog.show()
+
     # --- window -----------------------------------------------------------------------------------
 
     def open_project(self, path: str) -> None:
@@ -276,6 +331,8 @@ class MainWindow(QMainWindow):
             return
         self.files.discard_recovery()
         self.viewer.shutdown()
+        self.generation.shutdown()
+        self.jobs.cancel_all()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         event.accept()

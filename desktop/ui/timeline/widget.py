@@ -9,7 +9,7 @@ the ruler to move the playhead. Media dropped from the bin or the file manager i
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QScrollBar, QSizePolicy, QWidget
 
@@ -28,7 +28,7 @@ SCROLLBAR = 14
 
 class TimelineWidget(QWidget):
     media_dropped = Signal(list, str, int)  # paths, track id, frame: the window inserts them
-    status = Signal(str)
+    clip_menu_requested = Signal(str, QPoint)  # clip id, global position: the window shows the menu
 
     def __init__(self, session: Session, selection: Selection, playhead: Playhead, previews=None) -> None:
         super().__init__()
@@ -320,6 +320,13 @@ class TimelineWidget(QWidget):
         if drag is not None and (drag.delta or drag.target_track_id not in (None, drag.track_id)):
             self.session.edit(drag.commit)
         self.update()
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802 (Qt)
+        _, clip = self.clip_at(QPointF(event.pos()))
+        if clip is not None:
+            if clip.id not in self.selection:
+                self.selection.set([clip.id])
+            self.clip_menu_requested.emit(clip.id, event.globalPos())
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt)
         steps = event.angleDelta().y() / 120 or event.angleDelta().x() / 120
