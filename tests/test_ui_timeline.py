@@ -2,43 +2,14 @@
 edit, the picture of the project matches the model, and undo/redo step through the gestures."""
 from __future__ import annotations
 
-from fractions import Fraction
-
-import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDropEvent
 
 from desktop.timeline import invariants, organize
-from desktop.timeline.model import Media, Project, Track, TrackKind
-from desktop.ui.main_window import MainWindow
 from desktop.ui.timeline.layout import HEADER_WIDTH
 from desktop.ui.timeline.widget import MEDIA_MIME
-from mediafactory import Audio, Video, write_media
-
-FPS = Fraction(24)
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(settings)
-    w.resize(1400, 900)
-    w.show()
-    qtbot.waitExposed(w)
-    project = Project(fps=FPS, width=64, height=48)
-    project.tracks = [Track(TrackKind.VIDEO, "V1"), Track(TrackKind.VIDEO, "V2"), Track(TrackKind.AUDIO, "A1")]
-    w.session.replace(project, None)
-    for name in ("a", "b"):
-        media = Media(str(tmp_path / f"{name}.mp4"), duration=48, rate=FPS, width=64, height=48, has_audio=True)
-        write_media(media.path, video=Video(frames=48, fps=FPS), audio=Audio(seconds=2))
-        w.session.edit(organize.import_media, media)
-    w.timeline.layout_.px_per_frame = 5.0
-    w.timeline.layout_.first_frame = 0.0
-    w.timeline.update()
-    yield w
-    w.session.history.mark_saved()  # closing must not stop at the unsaved-changes question
-    w.close()
-    w.deleteLater()
+from editor_fixture import FPS, window  # noqa: F401 (the fixture)
+from mediafactory import Video, write_media
 
 
 def clips(w, track_index=0):
