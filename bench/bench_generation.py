@@ -1,5 +1,5 @@
 """Speed of the built-in model on this machine: loading, a 2-second clip from a prompt (prompt
-encoding included), codes per second with and without the key/value cache, an 8-second clip
+encoding included), latent cells per second with and without the key/value cache, an 8-second clip
 (sliding window) and a 1-second extension.
 
     python bench/bench_generation.py [--device cpu|cuda] [--threads 2]
@@ -39,8 +39,8 @@ def main() -> int:
     s = evaluate_speed(model)
     print(f"2-second clip, prompt encoding included: {s.clip_seconds:.3f} s "
           f"(with guidance: {s.clip_seconds_guided:.3f} s)")
-    print(f"codes/s with the key/value cache: {s.codes_per_s_cache:.0f}; "
-          f"without (full forward per code): {s.codes_per_s_no_cache:.0f}")
+    print(f"latent cells/s with the key/value cache: {s.cells_per_s_cache:.0f}; without (full forward "
+          f"per cell): {s.cells_per_s_no_cache:.0f} (x{model.prior.cfg.levels} codes each)")
     started = time.perf_counter()
     clip = run_to_end(model.generate_iter("a white triangle moving right on a navy background",
                                           8 * int(model.fps), seed=0))

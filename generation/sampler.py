@@ -57,45 +57,44 @@ def sample_codes(prior: Prior, text_states: torch.Tensor, text_mask: torch.Tenso
                  context: torch.Tensor | None = None, uncond: tuple[torch.Tensor, torch.Tensor] | None = None,
                  should_cancel: Callable[[], bool] | None = None,
                  ) -> Generator[Progress, None, torch.Tensor]:
-    """Sample `slices` new latent slices after `context` codes (B, S_ctx, h, w), if any.
+    """Sample `slices` new latent slices after `context` codes (B, S_ctx, h, w, levels), if any.
 
     text_states (B, M, D) / text_mask (B, M): the prompt per batch row (one row per take).
     uncond: states and mask of the empty prompt (1 or B rows), needed when settings.guided.
-    Returns codes (B, S_ctx + slices, h, w): the context followed by the new slices.
+    Returns codes (B, S_ctx + slices, h, w, levels): the context followed by the new slices.
     """
     cfg = prior.cfg
-    per, window = cfg.codes_per_slice, cfg.window
+    per, window, levels = cfg.codes_per_slice, cfg.window, cfg.levels
     b, device = text_states.shape[0], text_states.device
     if settings.guided:
         if uncond is None:
             raise ValueError("classifier-free guidance needs the empty prompt's states")
         text_states, text_mask = _stack_prompts(text_states, text_mask, *uncond)
-    codes = (context.reshape(b, -1).to(device) if context is not None
-             else torch.zeros(b, 0, dtype=torch.long, device=device))
+    cells = (context.reshape(b, -1, levels).to(device) if context is not None
+             else torch.zeros(b, 0, levels, dtype=torch.long, device=device))
     total = slices * per
-    target = codes.shape[1] + total
+    target = cells.shape[1] + total
     done = 0
-    while codes.shape[1] < target:
+    while cells.shape[1] < target:
         # the window: everything so far while it fits, else the last (slices - 1) slices
-        keep = codes.shape[1] if codes.shape[1] < window else window - per
-        win = codes[:, codes.shape[1] - keep:]
-        room = min(window - keep, target - codes.shape[1])
+        keep = cells.shape[1] if cells.shape[1] < window else window - per
+        room = min(window - keep, target - cells.shape[1])
         cache = prior.new_cache(text_states.shape[0], device)
-        tokens = torch.cat([torch.full((b, 1), prior.start_token, device=device, dtype=torch.long), win], 1)
-        logits = _forward(prior, tokens, text_states, text_mask, cache, settings)
+        start = torch.full((b, 1, levels), prior.start_token, device=device, dtype=torch.long)
+        tokens = torch.cat([start, cells[:, cells.shape[1] - keep:]], 1)
+        states = _states(prior, tokens, text_states, text_mask, cache, settings)
         new = []
         for i in range(room):
             if should_cancel is not None and should_cancel():
                 raise Cancelled()
-            probs = filter_logits(logits, settings).softmax(-1)
-            nxt = torch.multinomial(probs, 1, generator=generator)  # (B, 1)
-            new.append(nxt)
+            cell = sample_cell(prior, states, settings, generator)  # (B, levels)
+            new.append(cell[:, None])
             done += 1
             yield Progress("codes", done, total)
             if i + 1 < room:
-                logits = _forward(prior, nxt, None, text_mask, cache, settings)
-        codes = torch.cat([codes, *new], dim=1)
-    return codes.reshape(b, -1, cfg.side, cfg.side)
+                states = _states(prior, cell[:, None], None, text_mask, cache, settings)
+        cells = torch.cat([cells, *new], dim=1)
+    return cells.reshape(b, -1, cfg.side, cfg.side, levels)
 
 
 def _stack_prompts(states: torch.Tensor, mask: torch.Tensor, u_states: torch.Tensor,
@@ -113,13 +112,24 @@ def _stack_prompts(states: torch.Tensor, mask: torch.Tensor, u_states: torch.Ten
     return torch.cat([s1, s2]), torch.cat([k1, k2])
 
 
-def _forward(prior: Prior, tokens: torch.Tensor, states: torch.Tensor | None, mask: torch.Tensor,
-             cache, settings: SamplingSettings) -> torch.Tensor:
-    """Logits (B, V) of the next code; with guidance the batch is doubled (prompt, empty)."""
+def _states(prior: Prior, tokens: torch.Tensor, states: torch.Tensor | None, mask: torch.Tensor,
+            cache, settings: SamplingSettings) -> torch.Tensor:
+    """The transformer state (B', C) that predicts the next cell; with guidance B' = 2B rows
+    (prompt, then empty prompt)."""
     if settings.guided:
         tokens = torch.cat([tokens, tokens])
-    logits = prior(tokens, states, mask, cache)[:, -1]
-    if settings.guided:
-        cond, free = logits.chunk(2)
-        logits = free + settings.guidance * (cond - free)
-    return logits
+    return prior(tokens, states, mask, cache)[:, -1]
+
+
+def sample_cell(prior: Prior, states: torch.Tensor, settings: SamplingSettings,
+                 generator: torch.Generator | None) -> torch.Tensor:
+    """Codes (B, levels) of one cell, level by level."""
+    below = states.new_zeros((states.shape[0], 0), dtype=torch.long)
+    for level in range(prior.cfg.levels):
+        logits = prior.logits(states, level, below)
+        if settings.guided:
+            cond, free = logits.chunk(2)
+            logits = free + settings.guidance * (cond - free)
+        code = torch.multinomial(filter_logits(logits, settings).softmax(-1), 1, generator=generator)
+        below = torch.cat([below, torch.cat([code, code]) if settings.guided else code], 1)
+    return below[: len(below) // 2] if settings.guided else below

@@ -10,11 +10,11 @@ from generation.vqvae.config import VQVAEConfig
 
 
 def tiny_vqvae_config() -> VQVAEConfig:
-    return VQVAEConfig(hidden=16, res_blocks=1, head_hidden=16, code_dim=8, codebook_size=16)
+    return VQVAEConfig(hidden=16, res_blocks=1, head_hidden=16, code_dim=8, codebook_size=16, levels=2)
 
 
 def tiny_prior_config(vocab: int = 16) -> PriorConfig:
-    return PriorConfig(vocab=vocab, slices=2, side=8, width=32, layers=2, heads=4)
+    return PriorConfig(vocab=vocab, levels=2, slices=2, side=8, width=32, layers=2, heads=4)
 
 
 def write_tiny_model(folder: Path, seed: int = 0, vqvae_steps: int = 12) -> Path:

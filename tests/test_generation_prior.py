@@ -29,10 +29,12 @@ def _text(batch: int = 2, length: int = 5, seed: int = 1):
 def test_logits_shapes_and_loss():
     prior = _prior()
     cfg = prior.cfg
-    codes = torch.randint(0, cfg.vocab, (2, cfg.window))
+    codes = torch.randint(0, cfg.vocab, (2, cfg.window, cfg.levels))
     states, mask = _text()
-    logits = prior(prior.inputs(codes), states, mask)
-    assert logits.shape == (2, cfg.window, cfg.vocab)
+    hidden = prior(prior.inputs(codes), states, mask)
+    assert hidden.shape == (2, cfg.window, cfg.width)
+    for level in range(cfg.levels):
+        assert prior.logits(hidden, level, codes[..., :level]).shape == (2, cfg.window, cfg.vocab)
     loss = prior.loss(codes, states, mask)
     assert loss.ndim == 0 and abs(loss.item() - torch.log(torch.tensor(float(cfg.vocab)))) < 1.0
 
@@ -40,25 +42,39 @@ def test_logits_shapes_and_loss():
 def test_cached_steps_give_the_logits_of_a_full_forward():
     prior = _prior()
     cfg = prior.cfg
-    codes = torch.randint(0, cfg.vocab, (2, cfg.window))
+    codes = torch.randint(0, cfg.vocab, (2, cfg.window, cfg.levels))
     states, mask = _text()
     tokens = prior.inputs(codes)
     with torch.no_grad():
         full = prior(tokens, states, mask)
         cache = prior.new_cache(2, torch.device("cpu"))
-        parts = [prior(tokens[:, :7], states, mask, cache)]  # a prefill, then one code per step
+        parts = [prior(tokens[:, :7], states, mask, cache)]  # a prefill, then one cell per step
         parts += [prior(tokens[:, i:i + 1], None, mask, cache) for i in range(7, cfg.window)]
-    assert torch.allclose(full, torch.cat(parts, 1), atol=1e-5)
+        stepped = torch.cat(parts, 1)
+    assert torch.allclose(full, stepped, atol=1e-5)
+    for level in range(cfg.levels):
+        below = codes[..., :level]
+        assert torch.allclose(prior.logits(full, level, below), prior.logits(stepped, level, below), atol=1e-5)
 
 
 def test_prompt_changes_the_logits():
     prior = _prior()
-    codes = torch.randint(0, prior.cfg.vocab, (1, 10))
+    codes = torch.randint(0, prior.cfg.vocab, (1, 10, prior.cfg.levels))
     a, _ = _text(1, seed=1)
     b, _ = _text(1, seed=2)
     mask = torch.ones(1, 5, dtype=torch.bool)
     with torch.no_grad():
         assert not torch.allclose(prior(prior.inputs(codes), a, mask), prior(prior.inputs(codes), b, mask))
+
+
+def test_upper_levels_depend_on_the_codes_below():
+    prior = _prior()
+    states = torch.randn(3, prior.cfg.width)
+    low = torch.tensor([[1], [2], [3]])
+    with torch.no_grad():
+        a = prior.logits(states, 1, low)
+        b = prior.logits(states, 1, (low + 1) % prior.cfg.vocab)
+    assert not torch.allclose(a, b)
 
 
 def _sample(prior, seed, takes=2, slices=2, settings=SamplingSettings(top_k=8), **kw):
@@ -70,7 +86,7 @@ def _sample(prior, seed, takes=2, slices=2, settings=SamplingSettings(top_k=8), 
 def test_same_seed_same_codes_other_seed_other_codes():
     prior = _prior()
     a, b, c = _sample(prior, 3), _sample(prior, 3), _sample(prior, 4)
-    assert a.shape == (2, 2, 8, 8)
+    assert a.shape == (2, 2, 8, 8, 2)
     assert torch.equal(a, b) and not torch.equal(a, c)
     assert not torch.equal(a[0], a[1])  # takes in one batch differ
 
@@ -80,7 +96,7 @@ def test_guidance_runs_the_empty_prompt_beside_the_prompt():
     uncond = (torch.zeros(1, 2, 384), torch.ones(1, 2, dtype=torch.bool))
     guided = SamplingSettings(top_k=8, guidance=3.0)
     a = _sample(prior, 5, settings=guided, uncond=uncond)
-    assert a.shape == (2, 2, 8, 8) and torch.equal(a, _sample(prior, 5, settings=guided, uncond=uncond))
+    assert a.shape == (2, 2, 8, 8, 2) and torch.equal(a, _sample(prior, 5, settings=guided, uncond=uncond))
     with pytest.raises(ValueError):
         _sample(prior, 5, settings=guided)
 
@@ -102,13 +118,13 @@ def test_progress_counts_every_code_and_cancel_stops_within_one_step():
 def test_a_clip_longer_than_the_window_slides_and_keeps_its_context():
     prior = _prior()
     cfg = prior.cfg
-    context = torch.randint(0, cfg.vocab, (2, 1, 8, 8))
+    context = torch.randint(0, cfg.vocab, (2, 1, 8, 8, 2))
     out = _sample(prior, 0, slices=3 * cfg.slices, context=context)
-    assert out.shape == (2, 1 + 3 * cfg.slices, 8, 8)
+    assert out.shape == (2, 1 + 3 * cfg.slices, 8, 8, 2)
     assert torch.equal(out[:, :1], context)
     # a longer context than the window is also accepted: only its last slices are seen
-    long = torch.randint(0, cfg.vocab, (2, cfg.slices + 2, 8, 8))
-    assert _sample(prior, 0, slices=1, context=long).shape == (2, cfg.slices + 3, 8, 8)
+    long = torch.randint(0, cfg.vocab, (2, cfg.slices + 2, 8, 8, 2))
+    assert _sample(prior, 0, slices=1, context=long).shape == (2, cfg.slices + 3, 8, 8, 2)
 
 
 def test_top_k_and_top_p_keep_the_most_likely_codes():

@@ -35,7 +35,7 @@ def test_shapes_of_every_stage():
     z = model.encoder(to_input(frames))
     assert z.shape == (2, 8 // cfg.slice_frames, cfg.code_dim, cfg.latent_side, cfg.latent_side)
     codes = model.encode(frames)
-    assert codes.shape == (2, 2, 8, 8) == (2, *model.latent_shape(8))
+    assert codes.shape == (2, 2, 8, 8, 2) == (2, *model.latent_shape(8))
     assert codes.dtype == torch.long and 0 <= int(codes.min()) and int(codes.max()) < cfg.codebook_size
     logits = model.decode_logits(codes)
     assert logits.shape == (2, 8, len(cfg.palette), 64, 64)
@@ -67,7 +67,7 @@ def test_codebook_starts_from_data_and_restarts_dead_codes_on_badly_fitted_input
         q(far)
     # codes left unused died and were restarted on the badly fitted input
     assert (q.codebook - 10.0).norm(dim=1).min() < 0.5
-    _, codes, _ = q.eval()(torch.full((1, 2), 10.0))
+    _, codes = q.eval()(torch.full((1, 2), 10.0))
     assert (q.codebook[codes] - 10.0).abs().max() < 0.5
 
 
@@ -82,13 +82,24 @@ def test_ema_moves_codes_towards_their_inputs():
     assert not torch.equal(before, q.codebook)
 
 
+def test_residual_levels_refine_the_first_level():
+    model = _model()
+    frames = torch.from_numpy(_frames(2, 8, seed=4))
+    with torch.no_grad():
+        z = model.encoder(to_input(frames)).permute(0, 1, 3, 4, 2).reshape(-1, model.cfg.code_dim)
+        codes = model.encode(frames).reshape(-1, 2)
+        first = model.quantiser.levels[0].lookup(codes[:, 0])
+        both = model.quantiser.lookup(codes)
+    assert float((z - both).pow(2).mean()) < float((z - first).pow(2).mean())
+
+
 def test_decoding_is_causal_across_slices():
     """A slice decodes the same whatever follows it, so extension continues its context
     seamlessly."""
     model = _model()
     codes = model.encode(torch.from_numpy(_frames(1, 12)))
     other = codes.clone()
-    other[:, 2] = (other[:, 2] + 1) % model.cfg.codebook_size
+    other[:, 2, ..., 0] = (other[:, 2, ..., 0] + 1) % model.cfg.codebook_size
     with torch.no_grad():
         a, b = model.decode_logits(codes), model.decode_logits(other)
         short = model.decode_logits(codes[:, :2])

@@ -6,7 +6,8 @@ from dataclasses import asdict, dataclass
 
 @dataclass(frozen=True)
 class PriorConfig:
-    vocab: int = 1024  # tokenizer codebook size
+    vocab: int = 1024  # tokenizer codebook size (per level)
+    levels: int = 2  # tokenizer codes per latent cell (residual quantisation levels)
     slices: int = 4  # latent time slices in the trained window
     side: int = 8  # latent grid side
     text_dim: int = 384  # sentence encoder width (all-MiniLM-L6-v2)

@@ -55,12 +55,23 @@ def lr_at(step: int, cfg: GPTTrainConfig) -> float:
 
 def code_batch(vqvae, text: TextEncoder, rng: np.random.Generator, size: int, frames: int,
                cfg: GPTTrainConfig, device: torch.device) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """(codes (B, L), text states, text mask) for `size` fresh clips."""
+    """(codes (B, L, levels), text states, text mask) for `size` fresh clips."""
     batch = sample_batch(rng, size, frames, empty_captions=cfg.empty_captions, late_start=cfg.late_start)
     with torch.no_grad():
         codes = vqvae.encode(torch.from_numpy(to_rgb(batch.indices)).to(device))
     states, mask = text.encode(batch.captions)
-    return codes.reshape(size, -1), states, mask
+    return codes.reshape(size, -1, codes.shape[-1]), states, mask
+
+
+class Objective(torch.nn.Module):
+    """The prior's training loss as a module's forward, so DistributedDataParallel sees all of it."""
+
+    def __init__(self, prior: Prior):
+        super().__init__()
+        self.prior = prior
+
+    def forward(self, codes: torch.Tensor, states: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        return self.prior.loss(codes, states, mask)
 
 
 def train_gpt(vqvae_path: Path, model_cfg: PriorConfig, cfg: GPTTrainConfig, run_dir: Path,
@@ -75,7 +86,7 @@ def train_gpt(vqvae_path: Path, model_cfg: PriorConfig, cfg: GPTTrainConfig, run
         model_cfg = PriorConfig.from_dict(state["model_config"])
     else:
         model_cfg = PriorConfig(**{**model_cfg.to_dict(), "vocab": vqvae.cfg.codebook_size,
-                                   "side": vqvae.cfg.latent_side})
+                                   "levels": vqvae.cfg.levels, "side": vqvae.cfg.latent_side})
     frames = model_cfg.slices * vqvae.cfg.slice_frames
     model = Prior(model_cfg).to(ctx.device)
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
@@ -88,7 +99,7 @@ def train_gpt(vqvae_path: Path, model_cfg: PriorConfig, cfg: GPTTrainConfig, run
         opt.load_state_dict(state["optimiser"])
         step = state["step"]
         on_event({"event": "resumed", "step": step})
-    net = wrap(model, ctx)
+    net = wrap(Objective(model), ctx)
 
     def save(at: int) -> None:
         save_checkpoint(run_dir / "checkpoint.pt", model=model.state_dict(), optimiser=opt.state_dict(),
@@ -102,9 +113,7 @@ def train_gpt(vqvae_path: Path, model_cfg: PriorConfig, cfg: GPTTrainConfig, run
         codes, states, mask = code_batch(vqvae, text, rng, cfg.batch, frames, cfg, ctx.device)
         for group in opt.param_groups:
             group["lr"] = lr_at(step, cfg)
-        module = net.module if hasattr(net, "module") else net
-        logits = net(module.inputs(codes), states, mask)
-        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), codes.reshape(-1))
+        loss = net(codes, states, mask)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

@@ -139,11 +139,12 @@ def train_vqvae(model_cfg: VQVAEConfig, cfg: VQVAETrainConfig, run_dir: Path, ct
         if ctx.main and (step % cfg.eval_every == 0 or step == cfg.steps):
             model.eval()
             recon = reconstruct(model, held_out, ctx.device)
-            used = int(torch.from_numpy(reconstruct_codes(model, held_out, ctx.device)).unique().numel())
+            codes = reconstruct_codes(model, held_out, ctx.device)
+            used = [len(np.unique(codes[..., i])) for i in range(codes.shape[-1])]
             model.train()
             save_weights(run_dir / "vqvae.safetensors", "vqvae", model_cfg.to_dict(), model.state_dict())
             on_event({"event": "eval", "step": step, "psnr": psnr(recon, held_out),
-                      "codes_used_on_eval": used})
+                      "codes_used_per_level": used})
             started = time.time()
     if ctx.main and step % cfg.checkpoint_every and step < cfg.steps:  # stopped between checkpoints
         save(step)

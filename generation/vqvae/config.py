@@ -15,7 +15,8 @@ class VQVAEConfig:
     res_blocks: int = 3  # residual blocks in the encoder and (causal in time) in the decoder
     head_hidden: int = 512  # width of the per-cell MLP that paints a cell's pixels
     code_dim: int = 64
-    codebook_size: int = 1024
+    codebook_size: int = 1024  # per level
+    levels: int = 2  # residual quantisation levels: codes per latent cell
     ema_decay: float = 0.99
     commitment: float = 0.25
     palette: tuple[tuple[int, int, int], ...] = field(

@@ -14,5 +14,6 @@ def load_vqvae(path: str | Path) -> VQVAE:
         raise ValueError(f"{path} holds a {kind!r} model, not a VQ-VAE")
     model = VQVAE(VQVAEConfig.from_dict(config))
     model.load_state_dict(state, strict=False)  # EMA statistics may be left out of shipped files
-    model.quantiser.initialised.fill_(True)
+    for level in model.quantiser.levels:
+        level.initialised.fill_(True)
     return model

@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from generation.vqvae.config import VQVAEConfig
 from generation.vqvae.decoder import Decoder
 from generation.vqvae.encoder import Encoder
-from generation.vqvae.quantiser import Quantiser
+from generation.vqvae.residual import ResidualQuantiser
 
 
 def to_input(frames: torch.Tensor) -> torch.Tensor:
@@ -21,34 +21,34 @@ class VQVAE(nn.Module):
         super().__init__()
         self.cfg = cfg
         self.encoder = Encoder(cfg)
-        self.quantiser = Quantiser(cfg.codebook_size, cfg.code_dim, cfg.ema_decay)
+        self.quantiser = ResidualQuantiser(cfg.levels, cfg.codebook_size, cfg.code_dim, cfg.ema_decay)
         self.decoder = Decoder(cfg)
         self.register_buffer("palette", torch.tensor(cfg.palette, dtype=torch.uint8), persistent=False)
 
-    def latent_shape(self, frames: int) -> tuple[int, int, int]:
-        """Codes (slices, h, w) for a clip of `frames` frames (a multiple of slice_frames)."""
+    def latent_shape(self, frames: int) -> tuple[int, int, int, int]:
+        """Codes (slices, h, w, levels) for a clip of `frames` frames (a multiple of slice_frames)."""
         side = self.cfg.latent_side
-        return frames // self.cfg.slice_frames, side, side
+        return frames // self.cfg.slice_frames, side, side, self.cfg.levels
 
     def _quantise(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         b, s, d, h, w = z.shape
         flat = z.permute(0, 1, 3, 4, 2).reshape(-1, d)  # (B*S*h*w, D)
         q, codes, commitment = self.quantiser(flat)
         q = q.reshape(b, s, h, w, d).permute(0, 1, 4, 2, 3)
-        return q, codes.reshape(b, s, h, w), commitment
+        return q, codes.reshape(b, s, h, w, -1), commitment
 
     @torch.no_grad()
     def encode(self, frames: torch.Tensor) -> torch.Tensor:
-        """uint8 (B, T, H, W, 3) -> codes (B, S, h, w) int64."""
+        """uint8 (B, T, H, W, 3) -> codes (B, S, h, w, levels) int64."""
         return self._quantise(self.encoder(to_input(frames)))[1]
 
     def decode_logits(self, codes: torch.Tensor) -> torch.Tensor:
-        """codes (B, S, h, w) -> palette logits (B, T, P, H, W)."""
+        """codes (B, S, h, w, levels) -> palette logits (B, T, P, H, W)."""
         return self.decoder(self.quantiser.lookup(codes).permute(0, 1, 4, 2, 3))
 
     @torch.no_grad()
     def decode(self, codes: torch.Tensor) -> torch.Tensor:
-        """codes (B, S, h, w) -> uint8 frames (B, T, H, W, 3), each pixel a palette colour."""
+        """codes (B, S, h, w, levels) -> uint8 frames (B, T, H, W, 3), each pixel a palette colour."""
         return self.palette[self.decode_logits(codes).argmax(2)]
 
     def forward(self, frames: torch.Tensor, target: torch.Tensor, weights: torch.Tensor,
@@ -60,7 +60,8 @@ class VQVAE(nn.Module):
         if quantise:
             q, codes, commitment = self._quantise(z)
         else:
-            q, codes, commitment = z, torch.zeros(z.shape[:2] + z.shape[3:], dtype=torch.long), z.sum() * 0
+            codes = torch.zeros(z.shape[:2] + z.shape[3:] + (self.cfg.levels,), dtype=torch.long)
+            q, commitment = z, z.sum() * 0
         logits = self.decoder(q)  # (B, T, P, H, W)
         ce = F.cross_entropy(logits.transpose(1, 2), target.long(), reduction="none")  # (B, T, H, W)
         recon = (ce * weights).sum() / weights.sum()

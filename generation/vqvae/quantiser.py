@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import torch
 from torch import nn
-import torch.distributed as dist
 import torch.nn.functional as F
+import torch.distributed as dist
 
 
 def _distributed() -> bool:
@@ -38,18 +38,16 @@ class Quantiser(nn.Module):
         """Integer codes (...) -> vectors (..., D)."""
         return F.embedding(codes, self.codebook)
 
-    def forward(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """(N, D) -> (straight-through quantised (N, D), codes (N,), commitment loss)."""
-        flat = z.detach()
+    @torch.no_grad()
+    def forward(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(N, D) -> (nearest codes' vectors (N, D), codes (N,)); in training, updates the codebook."""
         if self.training and not bool(self.initialised):
-            self._initialise(flat)
-        dist2 = self.distances(flat)
-        err, codes = dist2.min(1)
+            self._initialise(z)
+        err, codes = self.distances(z).min(1)
         quantised = self.lookup(codes)
         if self.training:
-            self._update(flat, codes, err)
-        commitment = F.mse_loss(z, quantised)
-        return z + (quantised - z).detach(), codes, commitment
+            self._update(z, codes, err)
+        return quantised, codes
 
     @torch.no_grad()
     def _initialise(self, z: torch.Tensor) -> None:
@@ -96,6 +94,3 @@ class Quantiser(nn.Module):
         if _distributed():
             dist.broadcast(t, src=0)
 
-    def usage(self, codes: torch.Tensor) -> int:
-        """Distinct codes among `codes` (e.g. one batch)."""
-        return int(codes.unique().numel())
