@@ -16,6 +16,7 @@ def run_app(argv: list[str]) -> int:
     import asyncio
 
     import qasync
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from desktop.ui import theme
@@ -34,6 +35,8 @@ def run_app(argv: list[str]) -> int:
         window.show()
     if args.project:
         window.open_project(args.project)
+    else:
+        QTimer.singleShot(0, window.files.offer_untitled_recovery)
     with loop:
         return loop.run_until_complete(_until_quit(app)) or 0
 

@@ -48,6 +48,21 @@ class ProjectFiles(QObject):
         self._idle = QTimer(self, singleShot=True, interval=IDLE_MS, timeout=self.autosave)
         session.changed.connect(self._idle.start)
 
+    # --- questions (one place, so a test can answer them) -------------------------------------------
+
+    def ask(self, title: str, text: str, choices: tuple[str, ...]) -> str:
+        """Ask the user; returns the chosen label (the first is the default, the last is Escape)."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self.window)
+        buttons = [box.addButton(c, QMessageBox.ButtonRole.AcceptRole) for c in choices]
+        box.setDefaultButton(buttons[0])
+        box.setEscapeButton(buttons[-1])
+        box.exec()
+        clicked = box.clickedButton()
+        return choices[buttons.index(clicked)] if clicked in buttons else choices[-1]
+
+    def tell(self, title: str, text: str) -> None:
+        QMessageBox.warning(self.window, title, text)
+
     # --- recent projects ------------------------------------------------------------------------
 
     def recent(self) -> list[str]:
@@ -67,14 +82,11 @@ class ProjectFiles(QObject):
         """Ask about unsaved changes; False means the user cancelled what they were doing."""
         if not self.session.modified:
             return True
-        answer = QMessageBox.question(
-            self.window, "Unsaved changes", f"Save changes to {self.session.project.name}?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
-        )
-        if answer == QMessageBox.StandardButton.Cancel:
+        answer = self.ask("Unsaved changes", f"Save changes to {self.session.project.name}?",
+                          ("Save", "Discard", "Cancel"))
+        if answer == "Cancel":
             return False
-        if answer == QMessageBox.StandardButton.Save:
+        if answer == "Save":
             return self.save()
         return True
 
@@ -96,12 +108,12 @@ class ProjectFiles(QObject):
         recovery = recovery_path(path)
         load_from = path
         if recovery.exists() and (not os.path.exists(path) or recovery.stat().st_mtime > os.stat(path).st_mtime):
-            answer = QMessageBox.question(
-                self.window, "Recover unsaved changes?",
+            answer = self.ask(
+                "Recover unsaved changes?",
                 f"{os.path.basename(path)} has unsaved changes from an earlier session "
                 f"({time.strftime('%Y-%m-%d %H:%M', time.localtime(recovery.stat().st_mtime))}). Recover them?",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
-            if answer == QMessageBox.StandardButton.Yes:
+                ("Recover", "Discard"))
+            if answer == "Recover":
                 load_from = str(recovery)
             else:
                 recovery.unlink(missing_ok=True)
@@ -111,7 +123,7 @@ class ProjectFiles(QObject):
             if load_from != path:
                 self._set_aside(recovery, str(e))
                 return self.open(path)
-            QMessageBox.warning(self.window, "Cannot open project", str(e))
+            self.tell("Cannot open project", str(e))
             return False
         self.session.replace(project, path, modified=load_from != path)
         self._remember(path)
@@ -123,8 +135,7 @@ class ProjectFiles(QObject):
     def _set_aside(self, recovery: Path, why: str) -> None:
         broken = recovery.with_name(recovery.name + ".broken")
         os.replace(recovery, broken)
-        QMessageBox.warning(self.window, "Recovery failed",
-                            f"The recovery file could not be opened ({why}). It was kept as {broken}.")
+        self.tell("Recovery failed", f"The recovery file could not be opened ({why}). It was kept as {broken}.")
 
     def save(self) -> bool:
         if self.session.path is None:
@@ -145,7 +156,7 @@ class ProjectFiles(QObject):
         try:
             otio_io.save(self.session.project, path)
         except (UserError, OSError) as e:
-            QMessageBox.warning(self.window, "Cannot save project", str(e))
+            self.tell("Cannot save project", str(e))
             return False
         self.session.mark_saved(path)
         old_recovery.unlink(missing_ok=True)
@@ -180,10 +191,10 @@ class ProjectFiles(QObject):
         p = self.untitled_recovery()
         if p is None:
             return
-        answer = QMessageBox.question(self.window, "Recover unsaved project?",
-                                      "An untitled project was not saved before Framesmith closed. Recover it?",
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-        if answer != QMessageBox.StandardButton.Yes:
+        answer = self.ask("Recover unsaved project?",
+                          "An untitled project was not saved before Framesmith closed. Recover it?",
+                          ("Recover", "Discard"))
+        if answer != "Recover":
             p.unlink(missing_ok=True)
             return
         try:
