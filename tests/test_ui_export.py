@@ -3,6 +3,7 @@ range, a snapshot unaffected by edits made meanwhile, cancel leaves nothing, ref
 from __future__ import annotations
 
 import os
+import sys
 from fractions import Fraction
 
 import av
@@ -15,6 +16,7 @@ from desktop.timeline.model import Project, Track, TrackKind
 from desktop.ui.export_dialog import PRESETS, ExportDialog, output_size
 from desktop.ui.jobs_panel import JobList, JobsPanel, JobState, format_time_left
 from desktop.ui.session import Session
+from desktop.ui.workers import fix_emit_refcount
 from mediafactory import Audio, Video, frame_index, write_media
 
 FPS = Fraction(24)
@@ -132,3 +134,30 @@ def test_presets_keep_the_project_aspect():
     sizes = {p.name: output_size(project, p) for p in PRESETS}
     assert sizes == {"1080p H.264 high quality": (2540, 1080), "720p H.264 fast": (1694, 720),
                      "Project settings": (1280, 544)}
+
+
+def test_a_failing_task_fails_its_job_with_one_line(qtbot):
+    jobs = JobList()
+    panel = JobsPanel(jobs)
+    qtbot.addWidget(panel)
+
+    def broken(progress, cancel):
+        progress(1, 4)
+        raise ValueError("the disk is full")
+
+    job = jobs.run("Broken job", broken)
+    wait_ended(qtbot, job)
+    assert job.state is JobState.FAILED and job.message == "ValueError: the disk is full"
+    row = panel.row(job)
+    assert row.state_label.text() == "failed" and row.detail_label.text() == job.message
+
+
+def test_emitting_signals_does_not_use_up_references_to_true(qtbot):
+    fix_emit_refcount()
+    jobs = JobList()
+    job = jobs.add("counting")
+    before = sys.getrefcount(True)
+    for i in range(5000):
+        job.report(i, 5000)
+    qtbot.wait(50)
+    assert sys.getrefcount(True) >= before - 50 and job.done == 4999

@@ -83,6 +83,9 @@ def test_thumbnails_arrive_and_show_the_clips_frames(qtbot, video, tmp_path):
     tiles = wait_for(qtbot, previews, lambda: previews.thumbnails(clip, rect, layout, HEIGHT))
     check_tiles(tiles, clip, 8.0, rect)
     assert list(tmp_path.glob("cache/thumbnails/*.npy")), "strip not cached on disk"
+    qtbot.waitUntil(lambda: not previews.busy, timeout=5_000)
+    with qtbot.assertNotEmitted(previews.ready, wait=100):  # in memory now: nothing asked again
+        assert len(previews.thumbnails(clip, rect, layout, HEIGHT)) == len(tiles)
 
 
 def test_trimmed_clip_shows_only_its_own_frames_and_zoom_falls_back_at_once(qtbot, video, tmp_path):

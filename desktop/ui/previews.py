@@ -157,6 +157,11 @@ class Previews(QObject):
             return None
         return self._image(key, strip, 0, max(1, round(height * strip.shape[2] / strip.shape[1])), height)
 
+    @property
+    def busy(self) -> bool:
+        """Whether any strip or waveform is still being made."""
+        return bool(self._pending)
+
     def cancel_all(self) -> None:
         """Stop every queued and running request (on quit or when closing the project)."""
         for worker in list(self._pending.values()):

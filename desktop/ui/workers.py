@@ -8,7 +8,8 @@ task runs. Exactly one of `succeeded(result)`, `failed(message)`, `cancelled()` 
 
 Two pools, one thread each, because this machine has two cores and the UI needs one:
 `preview_pool()` for short view work (probing, thumbnails, waveforms; newest request first) and
-`job_pool()` for long jobs (exports), which must not wait behind previews.
+`job_pool()` for long jobs (exports), which must not wait behind previews. Both threads run at a
+lower priority than the UI (see `_lower_priority`), so the event loop keeps its core.
 
 Importing this module also works around a PySide6 bug seen with 6.12.0 on Python 3.11:
 `SignalInstance.emit` returns True without a new reference, so every emit from Python takes one
@@ -21,6 +22,7 @@ from __future__ import annotations
 import ctypes
 import itertools
 import logging
+import os
 import sys
 import threading
 from typing import Any, Callable
@@ -99,12 +101,28 @@ def wait_all(msecs: int = 10_000) -> bool:
     return all(pool.waitForDone(msecs) for pool in _pools.values())
 
 
+BACKGROUND_NICE = 10  # pool threads yield the CPU to the UI thread (and to playback)
+
+
+def _lower_priority() -> None:
+    """Make the calling pool thread (and the threads it starts, e.g. x264's) nicer than the UI
+    thread. Linux sets niceness per thread; elsewhere this does nothing."""
+    if sys.platform.startswith("linux"):
+        try:
+            tid = threading.get_native_id()
+            if os.getpriority(os.PRIO_PROCESS, tid) < BACKGROUND_NICE:
+                os.setpriority(os.PRIO_PROCESS, tid, BACKGROUND_NICE)
+        except OSError:
+            pass
+
+
 class _Runnable(QRunnable):
     def __init__(self, worker: "Worker") -> None:
         super().__init__()
         self.worker = worker
 
     def run(self) -> None:
+        _lower_priority()
         self.worker._run()
 
 
@@ -115,13 +133,14 @@ class Worker(QObject):
     failed = Signal(str)
     cancelled = Signal()
     finished = Signal()
+    _retired = Signal()  # after `finished` has been posted to every receiver: safe to delete
 
     def __init__(self, task: Task, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._task = task
         self._cancel = threading.Event()
         self._runnable: _Runnable | None = None
-        self.finished.connect(self._forget)
+        self._retired.connect(self._forget)
 
     def start(self, pool: QThreadPool | None = None, priority: int | None = None) -> "Worker":
         """Queue the task; by default later requests run first (what is on screen now matters most)."""
@@ -139,6 +158,8 @@ class Worker(QObject):
         return self._cancel.is_set()
 
     def _forget(self) -> None:
+        # Not a slot of `finished`: an emit posts to its receivers one by one, so deleting this
+        # worker from the first would drop the calls still being posted for the others.
         _live.discard(self)
         self.deleteLater()
 
@@ -152,6 +173,7 @@ class Worker(QObject):
         if self._cancel.is_set():
             self._emit(self.cancelled)
             self._emit(self.finished)
+            self._emit(self._retired)
             return
         self._emit(self.started)
         try:
@@ -166,3 +188,4 @@ class Worker(QObject):
         else:
             self._emit(self.succeeded, result)
         self._emit(self.finished)
+        self._emit(self._retired)
