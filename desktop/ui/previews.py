@@ -18,7 +18,6 @@ import math
 import os
 from collections import OrderedDict
 from fractions import Fraction
-from typing import Hashable
 
 import numpy as np
 from PySide6.QtCore import QObject, QRectF, Qt, Signal

@@ -142,12 +142,13 @@ class Worker(QObject):
         self._runnable: _Runnable | None = None
         self._retired.connect(self._forget)
 
-    def start(self, pool: QThreadPool | None = None, priority: int | None = None) -> "Worker":
-        """Queue the task; by default later requests run first (what is on screen now matters most)."""
+    def start(self, pool: QThreadPool | None = None) -> "Worker":
+        """Queue the task on `pool` (default: the preview pool); later requests run first, since
+        what is on screen now matters most."""
         self._runnable = _Runnable(self)
         self._runnable.setAutoDelete(False)
         _live.add(self)
-        (pool or preview_pool()).start(self._runnable, next(_order) if priority is None else priority)
+        (pool or preview_pool()).start(self._runnable, next(_order))
         return self
 
     def cancel(self) -> None:
