@@ -45,25 +45,6 @@ FPS = 30
 PREVIEW = (960, 540)
 
 
-def pin_singletons() -> bool:
-    """Work around PySide6 6.12.0 on Python 3.11, which drops a reference to None on every call of a
-    void method and to True on every signal emit: after a few thousand calls the process aborts
-    ("deallocating None"). Give None, True and False a reference count that cannot run out (as
-    Python 3.12 does). True when the leak was seen. PySide6 6.11.3 does not leak."""
-    import ctypes
-
-    from PySide6.QtWidgets import QLabel
-
-    label, before = QLabel(), sys.getrefcount(None)
-    for _ in range(64):
-        label.setText("")
-    if before - sys.getrefcount(None) < 64:
-        return False
-    for value in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(value)).value += 1 << 40
-    return True
-
-
 def make_clip() -> Path:
     """Big Buck Bunny 0-30 s as 1920x1080 30 fps H.264 (veryfast, crf 20, keyint 60) + AAC 48 kHz."""
     import av
@@ -268,8 +249,6 @@ def main() -> int:
 
     app = QApplication.instance() or QApplication([])
     theme.apply(app)
-    if pin_singletons():
-        print("note: PySide6 leaks references to None/True here (6.12.0 on Python 3.11); pinned them")
     print(f"clip: {clip} (1920x1080, {FPS} fps, H.264 + AAC); cores: {os.cpu_count()}; "
           f"load average before: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     probe = Probe()

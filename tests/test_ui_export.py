@@ -16,7 +16,6 @@ from desktop.timeline.model import Project, Track, TrackKind
 from desktop.ui.export_dialog import PRESETS, ExportDialog, output_size
 from desktop.ui.jobs_panel import JobList, JobsPanel, JobState, format_time_left
 from desktop.ui.session import Session
-from desktop.ui.workers import fix_emit_refcount
 from mediafactory import Audio, Video, frame_index, write_media
 
 FPS = Fraction(24)
@@ -153,7 +152,7 @@ def test_a_failing_task_fails_its_job_with_one_line(qtbot):
 
 
 def test_emitting_signals_does_not_use_up_references_to_true(qtbot):
-    fix_emit_refcount()
+    """PySide6 6.12.0 leaked a reference to True per emit and aborted after a few thousand."""
     jobs = JobList()
     job = jobs.add("counting")
     before = sys.getrefcount(True)

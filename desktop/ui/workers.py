@@ -10,16 +10,9 @@ Two pools, one thread each, because this machine has two cores and the UI needs 
 `preview_pool()` for short view work (probing, thumbnails, waveforms; newest request first) and
 `job_pool()` for long jobs (exports), which must not wait behind previews. Both threads run at a
 lower priority than the UI (see `_lower_priority`), so the event loop keeps its core.
-
-Importing this module also works around a PySide6 bug seen with 6.12.0 on Python 3.11:
-`SignalInstance.emit` returns True without a new reference, so every emit from Python takes one
-reference from True and the process aborts ("bool_dealloc") once True's count reaches zero (a few
-seconds into an export that reports every frame). `fix_emit_refcount()` detects the leak and, only
-then, wraps emit to give the reference back.
 """
 from __future__ import annotations
 
-import ctypes
 import itertools
 import logging
 import os
@@ -27,7 +20,7 @@ import sys
 import threading
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, SignalInstance
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from desktop.errors import UserError
 from desktop.media.errors import Cancelled
@@ -36,43 +29,6 @@ Progress = Callable[[int, int], None]
 Task = Callable[[Progress, Callable[[], bool]], Any]
 
 _log = logging.getLogger(__name__)
-_incref = ctypes.pythonapi.Py_IncRef
-_incref.argtypes = [ctypes.py_object]
-_incref.restype = None
-
-
-class _Probe(QObject):
-    signal = Signal()
-
-
-def fix_emit_refcount() -> bool:
-    """Wrap SignalInstance.emit if it leaks a reference to its result; True when it did (idempotent)."""
-    if getattr(SignalInstance.emit, "_gives_back_result", False):
-        return True
-    probe, tries = _Probe(), 64
-    before = sys.getrefcount(True)
-    for _ in range(tries):
-        probe.signal.emit()
-    lost = before - sys.getrefcount(True)
-    for _ in range(max(0, lost)):
-        _incref(True)
-    if lost < tries:
-        return False
-    emit = SignalInstance.emit
-
-    def emit_giving_back(self, *args):
-        result = emit(self, *args)
-        if result is True or result is False:
-            _incref(result)
-        return result
-
-    emit_giving_back._gives_back_result = True
-    SignalInstance.emit = emit_giving_back
-    return True
-
-
-fix_emit_refcount()
-
 _pools: dict[str, QThreadPool] = {}
 _order = itertools.count()
 _live: set["Worker"] = set()  # queued or running workers, kept alive until they finish
