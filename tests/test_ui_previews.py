@@ -13,7 +13,7 @@ from desktop.media.waveforms import waveform
 from desktop.timeline import organize
 from desktop.timeline.model import Clip, Media, Project, Track, TrackKind
 from desktop.ui.playhead import Playhead
-from desktop.ui.previews import Previews, column_peaks
+from desktop.ui.previews import Previews
 from desktop.ui.selection import Selection
 from desktop.ui.session import Session
 from desktop.ui.timeline import painter
@@ -149,17 +149,6 @@ def test_peaks_follow_the_sound_the_view_and_the_gain(qtbot, tmp_path):
     start = float(seconds) + (HEADER_WIDTH - rect.left()) / 6.0 / 24
     np.testing.assert_allclose(scrolled[hidden:], wave.peaks(start, start + (len(scrolled) - hidden) / 6.0 / 24,
                                                              len(scrolled) - hidden) / 2, atol=1e-4)
-
-
-def test_vectorised_peaks_equal_the_media_layers(tmp_path):
-    path = write_audio(tmp_path / "sweep.wav", seconds=3.0, sweep=(50, 4000), amplitude=0.8)
-    wave = waveform(path, cache=tmp_path / "cache")
-    rng = np.random.default_rng(1)
-    cases = [(0.0, 3.0, 1), (0.0, 3.0, 900), (-0.5, 0.5, 300), (2.5, 3.5, 77), (1.0, 1.001, 40), (4.0, 5.0, 10)]
-    cases += [(float(a), float(a + d), int(n)) for a, d, n in
-              zip(rng.uniform(-1, 3.5, 30), rng.uniform(0.001, 3, 30), rng.integers(1, 3000, 30))]
-    for start, end, n in cases:
-        np.testing.assert_array_equal(column_peaks(wave, start, end, n), wave.peaks(start, end, n))
 
 
 def test_offline_media_get_nothing(qtbot, tmp_path):

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWi
 
 from desktop.timeline import edits, organize
 from desktop.timeline.model import TrackKind
+from desktop.ui import workers
 from desktop.ui.export_dialog import ExportDialog
 from desktop.ui.generate_panel import GeneratePanel
 from desktop.ui.generation import GenerationController
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.timeline.media_dropped.connect(self._insert_paths)
         self.viewer.message.connect(self.show_message)
         self.media_bin.status.connect(self.show_message)
+        self.previews.message.connect(self.show_message)
         self.media_bin.source_requested.connect(self.viewer.show_source)
         self.generation.message.connect(self.show_message)
         self.timeline.clip_menu_requested.connect(self._clip_menu)
@@ -333,6 +335,8 @@ class MainWindow(QMainWindow):
         self.viewer.shutdown()
         self.generation.shutdown()
         self.jobs.cancel_all()
+        self.previews.cancel_all()
+        workers.wait_all(5000)
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         event.accept()

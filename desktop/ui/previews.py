@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage
 
 from desktop.media.thumbnails import MAX_LEVEL, level_for, thumbnail_strip
-from desktop.media.waveforms import BIN, Waveform, waveform
+from desktop.media.waveforms import Waveform, waveform
 from desktop.timeline.model import Clip, Media
 from desktop.ui.session import Session
 from desktop.ui.timeline.layout import HEADER_WIDTH, TimelineLayout
@@ -44,30 +44,6 @@ def identity(path: str) -> Identity | None:
     except OSError:
         return None
     return path, st.st_size, st.st_mtime_ns
-
-
-def column_peaks(wave: Waveform, start: float, end: float, columns: int) -> np.ndarray:
-    """Waveform.peaks(start, end, columns), vectorised: a paint needs it for every audio clip, and
-    the per-column loop there costs ~5 microseconds a column."""
-    out = np.zeros((max(columns, 0), 2), np.float32)
-    if columns <= 0 or end <= start:
-        return out
-    per_column = (end - start) * wave.sample_rate / columns
-    k = max(0, min(len(wave.levels) - 1, int(math.floor(math.log2(max(per_column / BIN, 1))))))
-    level, block = wave.levels[k], BIN * 2**k
-    edges = np.floor((start + (end - start) * np.arange(columns + 1) / columns)
-                     * wave.sample_rate / block).astype(np.int64)
-    lo = np.maximum(edges[:-1], 0)
-    hi = np.minimum(np.maximum(edges[1:], edges[:-1] + 1), len(level))
-    valid = np.flatnonzero(hi > lo)  # one contiguous run: the columns that have sound
-    if len(valid):
-        first, last = valid[0], valid[-1]
-        starts = lo[first:last + 1]
-        part = level[:hi[last]]
-        # reduceat takes [starts[i], starts[i+1]); equal neighbours give the single block starts[i].
-        out[first:last + 1, 0] = np.minimum.reduceat(part[:, 0], starts)
-        out[first:last + 1, 1] = np.maximum.reduceat(part[:, 1], starts)
-    return out
 
 
 class Previews(QObject):
@@ -138,7 +114,7 @@ class Previews(QObject):
             return (clip.source_start + (x - rect.left()) / ppf) / fps
 
         out = np.zeros((x1 - left, 2), np.float32)
-        out[x0 - left:] = column_peaks(wave, seconds(x0), seconds(x1), x1 - x0)
+        out[x0 - left:] = wave.peaks(seconds(x0), seconds(x1), x1 - x0)
         if clip.gain_db:
             np.clip(out * 10 ** (clip.gain_db / 20), -1, 1, out=out)
         return out

@@ -5,7 +5,7 @@ shown and these only decide how it looks.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
 
 from desktop.timeline.model import Clip, Project, TrackKind
@@ -133,16 +133,18 @@ def _paint_thumbnails(p: QPainter, rect: QRectF, thumbs) -> None:
 
 
 def _paint_waveform(p: QPainter, rect: QRectF, peaks, colour: QColor) -> None:
-    """`peaks` is a sequence of (min, max) in [-1, 1], one per pixel column of the clip."""
+    """`peaks` is a sequence of (min, max) in [-1, 1], one per pixel column of the clip from its
+    left edge; columns hidden under the track headers are skipped. One drawLines call for all."""
     mid = rect.top() + 16 + (rect.height() - 16) / 2
     half = (rect.height() - 18) / 2
-    p.setPen(QPen(colour.lighter(170), 1))
     left = int(rect.left())
-    for i, (lo, hi) in enumerate(peaks):
-        x = left + i
-        if x > rect.right():
-            break
-        p.drawLine(QPointF(x, mid - hi * half), QPointF(x, mid - lo * half))
+    first = max(0, HEADER_WIDTH - left)
+    last = min(len(peaks), int(rect.right()) - left + 1)
+    lines = [QLineF(left + i, mid - float(peaks[i][1]) * half, left + i, mid - float(peaks[i][0]) * half)
+             for i in range(first, last)]
+    if lines:
+        p.setPen(QPen(colour.lighter(170), 1))
+        p.drawLines(lines)
 
 
 def paint_ghost(p: QPainter, rect: QRectF, ok: bool) -> None:
