@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QScrollArea, QWidget
 
 from desktop.timeline import edits, organize
 from desktop.timeline.model import TrackKind
@@ -57,7 +57,7 @@ class MainWindow(QMainWindow):
         self.timeline_dock = self._dock("Timeline", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.bin_dock = self._dock("Media", self.media_bin, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.inspector_dock = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.generate_dock = self._dock("Generate", self.generate_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.generate_dock = self._dock("Generate", self._scrolling(self.generate_panel), Qt.DockWidgetArea.RightDockWidgetArea)
         self.jobs_dock = self._dock("Jobs", self.jobs_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.tabifyDockWidget(self.inspector_dock, self.generate_dock)
         self.inspector_dock.raise_()
@@ -92,6 +92,15 @@ class MainWindow(QMainWindow):
         label.setStyleSheet("color: #6c6e74;")
         return label
 
+    @staticmethod
+    def _scrolling(widget: QWidget) -> QScrollArea:
+        """A tall panel in a scroll area, so it never stops the timeline from growing."""
+        area = QScrollArea()
+        area.setWidget(widget)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QScrollArea.Shape.NoFrame)
+        return area
+
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title.lower()}")
@@ -106,9 +115,13 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state is not None:
             self.restoreState(state)
-        else:
-            self.resizeDocks([self.timeline_dock], [330], Qt.Orientation.Vertical)
-            self.resizeDocks([self.bin_dock, self.inspector_dock], [300, 300], Qt.Orientation.Horizontal)
+        else:  # first start: sizes apply once the window has its size
+            QTimer.singleShot(0, self._default_dock_sizes)
+
+    def _default_dock_sizes(self) -> None:
+        self.resizeDocks([self.timeline_dock], [int(self.height() * 0.42)], Qt.Orientation.Vertical)
+        self.resizeDocks([self.bin_dock, self.inspector_dock], [320, 330], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.bin_dock, self.jobs_dock], [int(self.height() * 0.3), 120], Qt.Orientation.Vertical)
 
     # --- actions ----------------------------------------------------------------------------------
 
