@@ -74,6 +74,8 @@ class BuiltinModel:
         native rate (C a multiple of slice_frames) that the clips continue, or None.
 
         Yield progress; return the (B, frames, size, size, 3) uint8 frames after the context.
+        One latent slice more than needed is sampled: the tokenizer's decoder places objects in
+        a slice's last frames using the slice after it.
         """
         settings = settings or self.defaults
         states, mask, uncond = self._prompts(prompts, settings)
@@ -82,7 +84,7 @@ class BuiltinModel:
             with torch.no_grad():
                 given = self.vqvae.encode(torch.from_numpy(np.array(context)).to(self.device))
             skip = context.shape[1]
-        slices = -(-frames // self.slice_frames)
+        slices = -(-frames // self.slice_frames) + 1
         codes = yield from sample_codes(self.prior, states, mask, slices, settings, self._generator(seed),
                                         context=given, uncond=uncond, should_cancel=should_cancel)
         with torch.no_grad():

@@ -43,9 +43,13 @@ def reconstruct(vqvae: VQVAE, frames: np.ndarray, chunk: int = 16) -> np.ndarray
 
 
 def evaluate_tokenizer(vqvae: VQVAE, clips: int = 200, frames: int = 16, seed: int = 7) -> TokenizerFigures:
-    batch = sample_batch(np.random.default_rng([seed, 1]), clips, frames, late_start=0.5, two_objects=0.3)
-    truth = to_rgb(batch.indices)
-    recon = reconstruct(vqvae, truth)
+    """Clips of `frames` frames, encoded with one latent slice more (as generation samples one
+    more), scored on their first `frames` frames."""
+    extra = vqvae.cfg.slice_frames
+    batch = sample_batch(np.random.default_rng([seed, 1]), clips, frames + extra, late_start=0.5,
+                         two_objects=0.3)
+    truth = to_rgb(batch.indices)[:, :frames]
+    recon = reconstruct(vqvae, to_rgb(batch.indices))[:, :frames]
     per_clip = np.array([psnr(r, t) for r, t in zip(recon, truth)])
     k = vqvae.cfg.slice_frames
     boundary = (np.arange(1, frames) % k) == 0  # transition t-1 -> t crosses a slice boundary

@@ -1,8 +1,9 @@
-"""Quantised latents -> per-pixel palette logits, causal across latent slices.
+"""Quantised latents -> per-pixel palette logits.
 
-Residual convolutions on the latent grid, each seeing its own slice and the one before (so a
-slice decodes the same whatever follows: extension continues seamlessly), then a per-cell MLP
-paints the cell's patch of pixels in every frame of its slice (depth-to-space).
+Residual convolutions on the latent grid, each seeing its own slice and the ones just before and
+after (see SliceBlock), then a per-cell MLP paints the cell's patch of pixels in every frame of
+its slice (depth-to-space). Context and new codes decode together, so an extension continues
+from the codes of its context without a seam.
 
 The world is flat colours from a known palette drawn without anti-aliasing, so each pixel is
 classified among the palette colours (cross-entropy) instead of regressed as RGB: edges stay crisp
@@ -14,7 +15,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-from generation.vqvae.blocks import CausalSliceBlock, conv_bn
+from generation.vqvae.blocks import SliceBlock, conv_bn
 from generation.vqvae.config import VQVAEConfig
 
 
@@ -23,7 +24,7 @@ class Decoder(nn.Module):
         super().__init__()
         self.cfg = cfg
         self.inp = conv_bn(nn.Conv2d(cfg.code_dim, cfg.hidden, 3, padding=1))
-        self.res = nn.ModuleList(CausalSliceBlock(cfg.hidden) for _ in range(cfg.res_blocks))
+        self.res = nn.ModuleList(SliceBlock(cfg.hidden) for _ in range(cfg.res_blocks))
         self.head = conv_bn(nn.Conv2d(cfg.hidden, cfg.head_hidden, 1))
         cell = cfg.slice_frames * len(cfg.palette) * cfg.patch * cfg.patch  # logits per cell
         self.paint = nn.Conv2d(cfg.head_hidden, cell, 1)
