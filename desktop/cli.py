@@ -40,7 +40,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in COMMANDS:
         module, parser = _command_parser(argv[0])
-        args = parser.parse_args(argv[1:])
+        try:
+            args = parser.parse_args(argv[1:])
+        except SystemExit as done:  # --help, or a usage error already reported in one line
+            return int(done.code or 0)
         try:
             return module.run(args) or 0
         except UserError as e:

@@ -51,6 +51,15 @@ def _fps(value, default: Fraction) -> Fraction:
     return Fraction(value).limit_denominator(1001)
 
 
+def _require(model: str, capability: str) -> None:
+    from generation.backends import backend_info
+
+    info = backend_info(model)
+    if capability not in info.capabilities:
+        can = " and ".join(info.capabilities)
+        raise GenerationError(f"model {model!r} cannot {capability} (it can {can})")
+
+
 def generate_iter(prompt: str, seconds: float = 2.0, seed: int = 0, takes: int = 1,
                   size: int | None = None, fps: float | Fraction | None = None, model: str = "builtin",
                   temperature: float | None = None, top_k: int | None = None,
@@ -68,6 +77,7 @@ def generate_iter(prompt: str, seconds: float = 2.0, seed: int = 0, takes: int =
     takes = _number("takes", takes, 1, MAX_TAKES, integer=True)
     if size is not None:
         size = _number("size", size, 16, 4096, integer=True)
+    _require(model, "generate")
     backend = load_backend(model, device)
     out_fps = _fps(fps, backend.fps)
     settings = _settings(backend, temperature, top_k, top_p, guidance)
@@ -107,7 +117,14 @@ def extend_iter(frames: np.ndarray, fps: float | Fraction, seconds: float = 1.0,
     in_fps = _fps(fps, Fraction(0))
     _number("seconds", seconds, 0.01, MAX_SECONDS)
     seed = _number("seed", seed, 0, 2**63 - 1, integer=True)
+    _require(model, "extend")
     backend = load_backend(model, device)
+    if getattr(backend, "any_size", False):
+        # a backend that works on any footage at its own size (flow): no resizing, no retiming
+        if context_frames is not None:
+            context_frames = _number("context frames", context_frames, 1, 10**6, integer=True)
+        context = frames[-(context_frames or max(2, round(in_fps / 2))):]
+        return (yield from backend.extend_iter(context, frame_count(seconds, in_fps), should_cancel))
     settings = _settings(backend, temperature, top_k, top_p, guidance)
     k = backend.slice_frames
     if context_frames is None:

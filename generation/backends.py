@@ -36,7 +36,17 @@ def _builtin_info() -> BackendInfo:
     )
 
 
-_INFOS = {"builtin": _builtin_info}
+def _flow_info() -> BackendInfo:
+    return BackendInfo(
+        name="flow",
+        description="optical-flow extension: carries any footage's recent motion forward, at its own size",
+        capabilities=("extend",),
+        device="cpu",
+        available=True,
+    )
+
+
+_INFOS = {"builtin": _builtin_info, "flow": _flow_info}
 
 
 def list_backends() -> list[BackendInfo]:
@@ -58,4 +68,8 @@ def load_backend(name: str, device: str | None = None):
         from generation.builtin import BuiltinModel
 
         return BuiltinModel.load(device=device or info.device)
+    if name == "flow":
+        from generation.flow_extend import FlowBackend
+
+        return FlowBackend()
     raise GenerationError(f"model {name!r} cannot be loaded")

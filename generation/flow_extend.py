@@ -122,3 +122,13 @@ def extend_iter(frames: np.ndarray, count: int, settings: FlowSettings = FlowSet
         out[i] = frame
         yield Progress("extrapolate", i + 1, count)
     return out
+
+
+class FlowBackend:
+    """The `flow` entry of the backend registry: extension only, at the input's own size and rate."""
+
+    name = "flow"
+    any_size = True
+
+    def extend_iter(self, frames: np.ndarray, count: int, should_cancel=None):
+        return extend_iter(frames, count, should_cancel=should_cancel)

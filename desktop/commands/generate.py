@@ -40,7 +40,8 @@ def add_arguments(parser) -> None:
 class ProgressLine:
     """`label [#####.....] 50%` on stderr: redrawn in place on a terminal, a line per 25% otherwise."""
 
-    def __init__(self, label: str, stream=sys.stderr, width: int = 30):
+    def __init__(self, label: str, stream=None, width: int = 30):
+        stream = stream or sys.stderr  # looked up now: sys.stderr may have been replaced since import
         self.label, self.stream, self.width = label, stream, width
         self.tty = stream.isatty()
         self._shown = -1

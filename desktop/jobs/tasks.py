@@ -139,17 +139,11 @@ def extend_work(request: ExtendRequest, folder: Path):
             raise UserError(f"{request.media_path}: the clip's media is offline")
         yield Progress("reading context", 0, 1)
         frames = context_frames(request.media_path, request.source_end, request.context_frames, request.fps)
-        count = max(1, round(Fraction(request.seconds) * request.fps))
-        if request.model == "flow":
-            from generation.flow_extend import extend_iter
+        from generation.api import extend_iter
 
-            new = yield from extend_iter(frames, count, should_cancel=should_cancel)
-        else:
-            from generation.api import extend_iter
-
-            new = yield from extend_iter(frames, request.fps, request.seconds, request.seed,
-                                         context_frames=request.context_frames, prompt=request.prompt,
-                                         model=request.model, should_cancel=should_cancel)
+        new = yield from extend_iter(frames, request.fps, request.seconds, request.seed,
+                                     context_frames=request.context_frames, prompt=request.prompt,
+                                     model=request.model, should_cancel=should_cancel)
         folder.mkdir(parents=True, exist_ok=True)
         path = _file_name(folder, Path(request.media_path).stem + "-extended")
         write_mp4(str(path), new, (new.shape[2], new.shape[1]), request.fps, crf=12)
