@@ -39,7 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from media_inputs import shared  # noqa: E402 (after the path is set)
+from loop_probe import LoopProbe, run_until  # noqa: E402 (after the path is set)
+from media_inputs import shared  # noqa: E402
 
 FPS = 30
 PREVIEW = (960, 540)
@@ -87,33 +88,6 @@ def make_clip() -> Path:
     return out
 
 
-class Probe:
-    """A 5 ms timer on the UI thread; the delay is how much later than due each tick came."""
-
-    def __init__(self):
-        from PySide6.QtCore import Qt, QTimer
-
-        self.delays: list[float] = []
-        self._last = None
-        self._timer = QTimer(interval=5, timerType=Qt.TimerType.PreciseTimer)
-        self._timer.timeout.connect(self._tick)
-
-    def _tick(self):
-        now = time.perf_counter()
-        if self._last is not None:
-            self.delays.append(max(0.0, now - self._last - 0.005) * 1000)
-        self._last = now
-
-    def start(self):
-        self.delays, self._last = [], None
-        self._timer.start()
-
-    def stop(self) -> str:
-        self._timer.stop()
-        d = np.array(self.delays or [0.0])
-        return f"UI delay p50 {np.percentile(d, 50):.1f} ms, p99 {np.percentile(d, 99):.1f} ms, max {d.max():.1f} ms"
-
-
 class VirtualSoundCard:
     """Pulls 10 ms blocks from the player in real time on its own thread, as a device callback does."""
 
@@ -138,17 +112,12 @@ class VirtualSoundCard:
 
 
 def spin(seconds: float, until=None) -> None:
-    """Run the Qt event loop for `seconds`, or until `until()` is true (checked every 20 ms)."""
-    from PySide6.QtCore import QEventLoop, QTimer
+    """Run the Qt event loop for `seconds`, or until `until()` is true."""
+    run_until(until or (lambda: False), seconds)
 
-    loop = QEventLoop()
-    QTimer.singleShot(int(seconds * 1000), loop.quit)
-    checker = QTimer(interval=20)
-    if until is not None:
-        checker.timeout.connect(lambda: until() and loop.quit())
-        checker.start()
-    loop.exec()
-    checker.stop()
+
+def delays_text(figures: dict[str, float]) -> str:
+    return f"UI delay p50 {figures['p50']:.1f} ms, p99 {figures['p99']:.1f} ms, max {figures['max']:.1f} ms"
 
 
 def make_viewer(clip: Path, open_output):
@@ -172,7 +141,7 @@ def make_viewer(clip: Path, open_output):
     return viewer
 
 
-def play_phase(name: str, viewer, seconds: float, probe: Probe) -> None:
+def play_phase(name: str, viewer, seconds: float, probe: LoopProbe) -> None:
     player = viewer.player
     viewer.seek(0)
     spin(0.5)  # the first picture and the frames after it
@@ -183,7 +152,7 @@ def play_phase(name: str, viewer, seconds: float, probe: Probe) -> None:
     viewer.toggle_play()
     spin(seconds + 0.5, until=lambda: not player.playing)  # a 30 s phase plays to the clip's end
     took = time.monotonic() - started
-    delays = probe.stop()
+    delays = delays_text(probe.stop())
     if player.playing:
         viewer.toggle_play()
     s = player.stats()
@@ -193,7 +162,7 @@ def play_phase(name: str, viewer, seconds: float, probe: Probe) -> None:
           f"sound underruns {s.underruns}; {delays}; process CPU {busy:.0f}% of one core")
 
 
-def scrub_phase(viewer, seconds: float, probe: Probe) -> None:
+def scrub_phase(viewer, seconds: float, probe: LoopProbe) -> None:
     """Seek to a random frame 20 times a second; count the pictures that reach the screen and how
     long before each its frame was asked for; check the last seek's frame ends on screen."""
     from PySide6.QtCore import QTimer
@@ -224,7 +193,7 @@ def scrub_phase(viewer, seconds: float, probe: Probe) -> None:
     timer.start()
     spin(seconds)
     timer.stop()
-    delays = probe.stop()
+    delays = delays_text(probe.stop())
     busy = (time.process_time() - cpu) / seconds * 100
     shown = len(ages)
     spin(1.0)
@@ -251,7 +220,7 @@ def main() -> int:
     theme.apply(app)
     print(f"clip: {clip} (1920x1080, {FPS} fps, H.264 + AAC); cores: {os.cpu_count()}; "
           f"load average before: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    probe = Probe()
+    probe = LoopProbe()
 
     messages = []
     viewer = make_viewer(clip, open_output=None)  # no sound card here: the system clock
