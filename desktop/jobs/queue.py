@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Generator
 
 from desktop.errors import UserError
+from desktop.jobs.priority import lower_priority
 from desktop.media.errors import Cancelled as MediaCancelled
 from generation.progress import Cancelled as GenerationCancelled
 
@@ -197,6 +198,7 @@ class JobQueue:
                 self._lock.wait()
 
     def _run(self) -> None:
+        lower_priority()
         while (job := self._next()) is not None:
             self._on_event(job)
             self._execute(job)

@@ -9,20 +9,19 @@ task runs. Exactly one of `succeeded(result)`, `failed(message)`, `cancelled()` 
 Two pools, one thread each, because this machine has two cores and the UI needs one:
 `preview_pool()` for short view work (probing, thumbnails, waveforms; newest request first) and
 `job_pool()` for long jobs (exports), which must not wait behind previews. Both threads run at a
-lower priority than the UI (see `_lower_priority`), so the event loop keeps its core.
+lower priority than the UI (desktop.jobs.priority), so the event loop keeps its core.
 """
 from __future__ import annotations
 
 import itertools
 import logging
-import os
-import sys
 import threading
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from desktop.errors import UserError
+from desktop.jobs.priority import lower_priority
 from desktop.media.errors import Cancelled
 
 Progress = Callable[[int, int], None]
@@ -57,28 +56,13 @@ def wait_all(msecs: int = 10_000) -> bool:
     return all(pool.waitForDone(msecs) for pool in _pools.values())
 
 
-BACKGROUND_NICE = 10  # pool threads yield the CPU to the UI thread (and to playback)
-
-
-def _lower_priority() -> None:
-    """Make the calling pool thread (and the threads it starts, e.g. x264's) nicer than the UI
-    thread. Linux sets niceness per thread; elsewhere this does nothing."""
-    if sys.platform.startswith("linux"):
-        try:
-            tid = threading.get_native_id()
-            if os.getpriority(os.PRIO_PROCESS, tid) < BACKGROUND_NICE:
-                os.setpriority(os.PRIO_PROCESS, tid, BACKGROUND_NICE)
-        except OSError:
-            pass
-
-
 class _Runnable(QRunnable):
     def __init__(self, worker: "Worker") -> None:
         super().__init__()
         self.worker = worker
 
     def run(self) -> None:
-        _lower_priority()
+        lower_priority()
         self.worker._run()
 
 
