@@ -33,6 +33,7 @@ def run_app(argv: list[str]) -> int:
         window.showMaximized()
     else:
         window.show()
+    QTimer.singleShot(3000, window.generation.warm_up)
     if args.project:
         window.open_project(args.project)
     else:

@@ -99,12 +99,27 @@ class GenerationController(QObject):
         self._placements[job.id] = placement
         return self.queue.submit(job)
 
+    def warm_up(self) -> None:
+        """Load the built-in model on the worker before the first request, so the first job
+        neither waits for it nor stalls the window with torch's import while the user works."""
+        def work(should_cancel):
+            from generation.backends import backend_info, load_backend
+
+            if backend_info("builtin").available:
+                load_backend("builtin").text  # the prompt encoder loads lazily: load it too
+            return None
+            yield
+
+        self.queue.submit(Job("Load the built-in model", work, kind="warmup"))
+
     def shutdown(self) -> None:
         self.queue.close(timeout=2.0)
 
     # --- reports (UI thread) ---------------------------------------------------------------------------
 
     def _on_event(self, job: Job) -> None:
+        if job.kind == "warmup":
+            return
         row = self._rows.get(job.id)
         if row is not None:
             if job.state is State.RUNNING:
