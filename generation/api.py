@@ -51,6 +51,29 @@ def _fps(value, default: Fraction) -> Fraction:
     return Fraction(value).limit_denominator(1001)
 
 
+def _size(size) -> tuple[int, int] | None:
+    """A square side or a (width, height) pair, as (width, height)."""
+    if size is None:
+        return None
+    if isinstance(size, (tuple, list)) and len(size) == 2:
+        width, height = size
+        return _number("width", width, 16, 4096, integer=True), _number("height", height, 16, 4096, integer=True)
+    side = _number("size", size, 16, 4096, integer=True)
+    return side, side
+
+
+def _diffusion(model: str, temperature, top_k, top_p, guidance, steps) -> tuple[float | None, int | None]:
+    """(guidance, steps) for a diffusion model, which has no token sampling settings."""
+    given = [n for n, v in (("temperature", temperature), ("top-k", top_k), ("top-p", top_p)) if v is not None]
+    if given:
+        raise GenerationError(f"model {model!r} is a diffusion model: it takes no {', '.join(given)}")
+    if guidance is not None:
+        guidance = _number("guidance", guidance, 0, 20)
+    if steps is not None:
+        steps = _number("steps", steps, 1, 1000, integer=True)
+    return guidance, steps
+
+
 def _require(model: str, capability: str) -> None:
     from generation.backends import backend_info
 
@@ -61,12 +84,17 @@ def _require(model: str, capability: str) -> None:
 
 
 def generate_iter(prompt: str, seconds: float = 2.0, seed: int = 0, takes: int = 1,
-                  size: int | None = None, fps: float | Fraction | None = None, model: str = "builtin",
+                  size: int | tuple[int, int] | None = None, fps: float | Fraction | None = None,
+                  model: str = "builtin",
                   temperature: float | None = None, top_k: int | None = None,
-                  top_p: float | None = None, guidance: float | None = None,
+                  top_p: float | None = None, guidance: float | None = None, steps: int | None = None,
                   should_cancel: Callable[[], bool] | None = None, device: str | None = None,
                   ) -> Generator[Progress, None, list[np.ndarray]]:
-    """Yield progress; return one clip (T, size, size, 3) per take, at `fps` (default native)."""
+    """Yield progress; return one clip (T, H, W, 3) per take, at `fps` (default native).
+
+    size: a square side or (width, height) (default: the model's). steps: denoising steps of a
+    diffusion model (default: the model's).
+    """
     from generation.backends import load_backend
     from generation.frames import frame_count, resize, retime
 
@@ -75,17 +103,22 @@ def generate_iter(prompt: str, seconds: float = 2.0, seed: int = 0, takes: int =
     _number("seconds", seconds, 0.01, MAX_SECONDS)
     seed = _number("seed", seed, 0, 2**63 - 1, integer=True)
     takes = _number("takes", takes, 1, MAX_TAKES, integer=True)
-    if size is not None:
-        size = _number("size", size, 16, 4096, integer=True)
+    size = _size(size)
     _require(model, "generate")
     backend = load_backend(model, device)
     out_fps = _fps(fps, backend.fps)
+    if getattr(backend, "conforms", False):  # a diffusion model: conforms size, rate and length itself
+        guidance, steps = _diffusion(model, temperature, top_k, top_p, guidance, steps)
+        return (yield from backend.generate_conformed(prompt.strip(), seconds, seed, takes, size, out_fps,
+                                                      guidance, steps, should_cancel))
+    if steps is not None:
+        raise GenerationError(f"model {model!r} has no denoising steps")
     settings = _settings(backend, temperature, top_k, top_p, guidance)
     count = frame_count(seconds, out_fps)
     native = frame_count(Fraction(count) / out_fps, backend.fps)
     clips = yield from backend.generate_iter(prompt.strip(), native, seed, takes, settings, should_cancel)
-    side = size or backend.size
-    return [resize(retime(c, backend.fps, out_fps, count), (side, side), smooth=False) for c in clips]
+    return [resize(retime(c, backend.fps, out_fps, count), size or (backend.size, backend.size), smooth=False)
+            for c in clips]
 
 
 def generate(prompt: str, seconds: float = 2.0, seed: int = 0, **kwargs) -> list[np.ndarray]:
@@ -98,7 +131,7 @@ def generate(prompt: str, seconds: float = 2.0, seed: int = 0, **kwargs) -> list
 def extend_iter(frames: np.ndarray, fps: float | Fraction, seconds: float = 1.0, seed: int = 0,
                 context_frames: int | None = None, prompt: str = "", model: str = "builtin",
                 temperature: float | None = None, top_k: int | None = None,
-                top_p: float | None = None, guidance: float | None = None,
+                top_p: float | None = None, guidance: float | None = None, steps: int | None = None,
                 should_cancel: Callable[[], bool] | None = None, device: str | None = None,
                 ) -> Generator[Progress, None, np.ndarray]:
     """Yield progress; return the frames (N, H, W, 3) that follow `frames` (T, H, W, 3) uint8 for
@@ -119,10 +152,16 @@ def extend_iter(frames: np.ndarray, fps: float | Fraction, seconds: float = 1.0,
     seed = _number("seed", seed, 0, 2**63 - 1, integer=True)
     _require(model, "extend")
     backend = load_backend(model, device)
+    if context_frames is not None:
+        context_frames = _number("context frames", context_frames, 1, 10**6, integer=True)
+    if getattr(backend, "conforms", False):  # a diffusion model: conforms size, rate and length itself
+        guidance, steps = _diffusion(model, temperature, top_k, top_p, guidance, steps)
+        return (yield from backend.extend_conformed(frames, in_fps, seconds, seed, context_frames, prompt,
+                                                    guidance, steps, should_cancel))
+    if steps is not None:
+        raise GenerationError(f"model {model!r} has no denoising steps")
     if getattr(backend, "any_size", False):
         # a backend that works on any footage at its own size (flow): no resizing, no retiming
-        if context_frames is not None:
-            context_frames = _number("context frames", context_frames, 1, 10**6, integer=True)
         context = frames[-(context_frames or max(2, round(in_fps / 2))):]
         return (yield from backend.extend_iter(context, frame_count(seconds, in_fps), should_cancel))
     settings = _settings(backend, temperature, top_k, top_p, guidance)
@@ -130,7 +169,6 @@ def extend_iter(frames: np.ndarray, fps: float | Fraction, seconds: float = 1.0,
     if context_frames is None:
         native_context = 2 * k
     else:
-        context_frames = _number("context frames", context_frames, 1, 10**6, integer=True)
         native_context = max(k, int(context_frames * backend.fps / in_fps) // k * k)
     picked = frames[context_indices(len(frames), in_fps, backend.fps, native_context)]
     context = resize(picked, (backend.size, backend.size), smooth=True)

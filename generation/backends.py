@@ -1,7 +1,9 @@
 """The generation backends this install has, what each can do, and on which device it runs.
 
-The built-in model comes first. Backends load lazily and are kept once loaded, so a second
-request (another take, the editor's next generation) does not reload weights.
+The built-in model comes first, then flow, then each diffusers model found on disk
+(generation.diffusers; listing them reads their JSON and safetensors headers, never imports torch or
+diffusers). Backends load lazily and are kept once loaded, so a second request (another take, the
+editor's next generation) does not reload weights.
 """
 from __future__ import annotations
 
@@ -50,19 +52,36 @@ _INFOS = {"builtin": _builtin_info, "flow": _flow_info}
 
 
 def list_backends() -> list[BackendInfo]:
-    """Every known backend, built-in first."""
-    return [info() for info in _INFOS.values()]
+    """Every known backend, built-in first, then the diffusers models found on disk."""
+    from generation.diffusers.listing import diffusers_infos
+
+    return [info() for info in _INFOS.values()] + diffusers_infos()
 
 
 def backend_info(name: str) -> BackendInfo:
-    if name not in _INFOS:
-        raise GenerationError(f"unknown model {name!r} (available: {', '.join(_INFOS)})")
-    return _INFOS[name]()
+    if name in _INFOS:
+        return _INFOS[name]()
+    from generation.diffusers.listing import diffusers_info, diffusers_infos
+
+    info = diffusers_info(name)
+    if info is None:
+        known = [*_INFOS, *(i.name for i in diffusers_infos())]
+        raise GenerationError(f"unknown model {name!r} (available: {', '.join(known)})")
+    return info
+
+
+def load_backend(name: str, device: str | None = None):
+    """The loaded backend `name` on `device` (default: its best device)."""
+    if name in _INFOS:
+        return _load_builtin(name, device)
+    from generation.diffusers.listing import load_diffusers
+
+    info = backend_info(name)
+    return load_diffusers(info, device or info.device)
 
 
 @lru_cache(maxsize=4)
-def load_backend(name: str, device: str | None = None):
-    """The loaded backend `name` on `device` (default: its best device)."""
+def _load_builtin(name: str, device: str | None = None):
     info = backend_info(name)
     if name == "builtin":
         from generation.builtin import BuiltinModel

@@ -23,11 +23,16 @@ def add_arguments(parser) -> None:
                         help="how many of the input's last frames the model sees (default: 1 s)")
     parser.add_argument("--continuation-only", action="store_true",
                         help="write only the new frames, without the input")
+    parser.add_argument("--prompt", default="", help="what happens next (for models that take a prompt)")
+    from desktop.commands.models import add_model_options
+
+    add_model_options(parser, memory=True)
 
 
 def run(args) -> int:
     from desktop.commands._video_io import check_output, has_sound, input_frames, read_tail, write_mp4
     from desktop.commands.generate import ProgressLine, drive
+    from desktop.commands.models import use_model_options
 
     check_output(args.output, [args.input])
     if args.context_frames is not None and args.context_frames < 1:
@@ -40,11 +45,12 @@ def run(args) -> int:
     fps = info.video.rate
     tail = (args.context_frames or math.ceil(fps)) + 2
     frames, fps, total = read_tail(args.input, tail)
+    use_model_options(args)
     from generation.api import extend_iter
 
     started = time.monotonic()
     new = drive(extend_iter(frames, fps, args.seconds, args.seed, context_frames=args.context_frames,
-                            model=args.model), ProgressLine("extending"))
+                            prompt=args.prompt, model=args.model, steps=args.steps), ProgressLine("extending"))
     size = (frames.shape[2], frames.shape[1])
     if args.continuation_only:
         write_mp4(args.output, new, size, fps)

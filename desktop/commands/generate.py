@@ -26,6 +26,15 @@ def parse_rate(text: str) -> Fraction:
     return rate
 
 
+def parse_size(text: str) -> int | tuple[int, int]:
+    """`--size 96` (a square side) or `--size 768x512` (width x height)."""
+    parts = text.lower().split("x")
+    if len(parts) in (1, 2) and all(p.strip().isdigit() for p in parts):
+        numbers = [int(p) for p in parts]
+        return numbers[0] if len(numbers) == 1 else (numbers[0], numbers[1])
+    raise UserError(f"--size {text!r} is not a size (e.g. 96, or 768x512 for width x height)")
+
+
 def add_arguments(parser) -> None:
     parser.add_argument("prompt", help="what the clip shows, e.g. \"a red circle moving left\"")
     parser.add_argument("-o", "--output", required=True, help="the MP4 file to write")
@@ -33,8 +42,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="same seed, same clip (default 0)")
     parser.add_argument("--model", default="builtin", help="generation backend (see `models`)")
     parser.add_argument("--takes", type=int, default=1, help="how many clips to make (default 1)")
-    parser.add_argument("--size", type=int, help="square picture side in pixels (default: the model's)")
+    parser.add_argument("--size", help="picture size: a square side in pixels, or WIDTHxHEIGHT (default: the model's)")
     parser.add_argument("--fps", help="frame rate (default: the model's)")
+    from desktop.commands.models import add_model_options
+
+    add_model_options(parser, memory=True)
 
 
 class ProgressLine:
@@ -78,6 +90,7 @@ def drive(gen, progress: ProgressLine):
 
 def run(args) -> int:
     from desktop.commands._video_io import check_output, write_mp4
+    from desktop.commands.models import use_model_options
 
     if not args.prompt.strip():
         raise UserError("the prompt is empty")
@@ -87,11 +100,13 @@ def run(args) -> int:
     for path in paths:
         check_output(path)
     fps = parse_rate(args.fps) if args.fps else None
+    size = parse_size(args.size) if args.size else None
+    use_model_options(args)
     from generation.api import generate_iter
 
     started = time.monotonic()
-    clips = drive(generate_iter(args.prompt, args.seconds, args.seed, takes=args.takes, size=args.size,
-                                fps=fps, model=args.model), ProgressLine("generating"))
+    clips = drive(generate_iter(args.prompt, args.seconds, args.seed, takes=args.takes, size=size,
+                                fps=fps, model=args.model, steps=args.steps), ProgressLine("generating"))
     from generation.backends import load_backend
 
     rate = fps or load_backend(args.model).fps
