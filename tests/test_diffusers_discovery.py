@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from safetensors.numpy import save_file
 
+from generation.diffusers.backend import memory_problem
 from generation.diffusers.conform import context_length, extension_frames, model_size, pass_frames
 from generation.diffusers.discovery import GIB, discover, find
 from generation.diffusers.families import Geometry
@@ -74,6 +75,17 @@ def test_an_ltx_folder_is_found_with_its_rules_parameters_and_memory(tmp_path):
     assert model.vram_bytes() == int(total * 2 * 1.2) + GIB  # half precision, 20% workspace, 1 GiB
     assert model.vram_bytes(offload=True) == int(2_000_000_000 * 2 * 1.2) + GIB  # the largest part
     assert find("LTX-Video") is None  # not configured: only the folders given to discover() were read
+
+
+def test_a_gpu_too_small_is_refused_with_what_to_try(tmp_path):
+    (model,) = discover([ltx_folder(tmp_path / "ltx", transformer_params=2_000_000_000)], cache=tmp_path).models
+    full, offload = model.vram_bytes(), model.vram_bytes(offload=True)
+    assert memory_problem(model, full, 80 * GIB, False, "GPU 0") == ""
+    assert memory_problem(model, full - 1, 80 * GIB, False, "GPU 0") == (
+        f"ltx needs about {full / GIB:.1f} GiB of GPU memory, but GPU 0 has {(full - 1) / GIB:.1f} GiB free "
+        f"(of 80.0 GiB): try --offload (about {offload / GIB:.1f} GiB)")
+    assert memory_problem(model, offload - 1, 80 * GIB, True, "GPU 0").endswith(
+        ": close other programs using the GPU, or use a smaller model")
 
 
 @pytest.mark.parametrize("damage, message", [

@@ -24,7 +24,7 @@ from generation.diffusers.conform import (context_length, extension_frames, fit,
                                           pass_frames, to_uint8)
 from generation.diffusers.discovery import GIB, LocalModel
 from generation.diffusers.families import LTX
-from generation.diffusers.settings import MemoryOptions, stay_offline
+from generation.diffusers.settings import MemoryOptions, default_steps, stay_offline
 from generation.diffusers.steps import run_stepwise
 from generation.errors import GenerationError, WeightsMissing
 from generation.frames import context_indices, frame_count, retime
@@ -82,8 +82,8 @@ class DiffusersBackend:
         self.geometry = model.geometry
         self.fps: Fraction = model.family.fps
         self.device = device
+        self.pipe = pipe  # as loaded from the folder; others made from it share its modules
         self._pipes = {type(pipe).__name__: pipe}
-        self._base = pipe
 
     @classmethod
     def load(cls, model: LocalModel, device: str, options: MemoryOptions) -> "DiffusersBackend":
@@ -132,7 +132,7 @@ class DiffusersBackend:
         passes = self._generate_passes(needed, seconds)
         want = size or self.geometry.native_size
         shape = model_size(want, self.geometry)
-        steps = steps or self.family.steps
+        steps = steps or default_steps() or self.family.steps
         guidance = self.family.guidance if guidance is None else guidance
         done = 0
         total = takes * len(passes) * steps
@@ -170,7 +170,7 @@ class DiffusersBackend:
         else:
             context_count = 1
         context = fit(frames[context_indices(len(frames), fps, self.fps, context_count)], shape)
-        steps = steps or self.family.steps
+        steps = steps or default_steps() or self.family.steps
         guidance = self.family.guidance if guidance is None else guidance
         passes = self._extension_passes(context_count, needed)
         generator = torch.Generator("cpu").manual_seed(seed)
@@ -223,12 +223,12 @@ class DiffusersBackend:
         """The loaded pipeline, or one sharing its weights: LTXPipeline to generate from text,
         LTXConditionPipeline to continue frames."""
         if self.family is not LTX:
-            return self._base
+            return self.pipe
         import diffusers
 
         kind = diffusers.LTXConditionPipeline if conditioned else diffusers.LTXPipeline
         if kind.__name__ not in self._pipes:
-            pipe = kind.from_pipe(self._base)  # shares the modules, their device and offload hooks
+            pipe = kind.from_pipe(self.pipe)  # shares the modules, their device and offload hooks
             pipe.set_progress_bar_config(disable=True)
             self._pipes[kind.__name__] = pipe
         return self._pipes[kind.__name__]
