@@ -57,14 +57,16 @@ def _size(size) -> tuple[int, int] | None:
         return None
     if isinstance(size, (tuple, list)) and len(size) == 2:
         width, height = size
-        return _number("width", width, 16, 4096, integer=True), _number("height", height, 16, 4096, integer=True)
+        return (_number("width", width, 16, 4096, integer=True),
+                _number("height", height, 16, 4096, integer=True))
     side = _number("size", size, 16, 4096, integer=True)
     return side, side
 
 
 def _diffusion(model: str, temperature, top_k, top_p, guidance, steps) -> tuple[float | None, int | None]:
     """(guidance, steps) for a diffusion model, which has no token sampling settings."""
-    given = [n for n, v in (("temperature", temperature), ("top-k", top_k), ("top-p", top_p)) if v is not None]
+    sampling = (("temperature", temperature), ("top-k", top_k), ("top-p", top_p))
+    given = [name for name, value in sampling if value is not None]
     if given:
         raise GenerationError(f"model {model!r} is a diffusion model: it takes no {', '.join(given)}")
     if guidance is not None:

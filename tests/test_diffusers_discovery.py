@@ -44,16 +44,19 @@ def ltx_folder(root: Path, transformer_params: int = 1000) -> Path:
     write_json(root / "model_index.json", {
         "_class_name": "LTXPipeline", "_diffusers_version": "0.32.0",
         "scheduler": ["diffusers", "FlowMatchEulerDiscreteScheduler"],
-        "text_encoder": ["transformers", "T5EncoderModel"], "tokenizer": ["transformers", "T5TokenizerFast"],
-        "transformer": ["diffusers", "LTXVideoTransformer3DModel"], "vae": ["diffusers", "AutoencoderKLLTXVideo"]})
+        "text_encoder": ["transformers", "T5EncoderModel"],
+        "tokenizer": ["transformers", "T5TokenizerFast"],
+        "transformer": ["diffusers", "LTXVideoTransformer3DModel"],
+        "vae": ["diffusers", "AutoencoderKLLTXVideo"]})
     write_json(root / "scheduler" / "scheduler_config.json", {"_class_name": "FlowMatchEulerDiscreteScheduler"})
     write_json(root / "tokenizer" / "tokenizer_config.json", {})
     (root / "tokenizer" / "spiece.model").write_bytes(b"sentencepiece")
-    write_json(root / "text_encoder" / "config.json", {"architectures": ["T5EncoderModel"]})
-    save_file({"a": np.zeros((10, 20), np.float32)}, str(root / "text_encoder" / "model-00001-of-00002.safetensors"))
-    save_file({"b": np.zeros((30,), np.float16)}, str(root / "text_encoder" / "model-00002-of-00002.safetensors"))
-    write_json(root / "text_encoder" / "model.safetensors.index.json",
-               {"weight_map": {"a": "model-00001-of-00002.safetensors", "b": "model-00002-of-00002.safetensors"}})
+    text = root / "text_encoder"
+    write_json(text / "config.json", {"architectures": ["T5EncoderModel"]})
+    shards = ["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"]
+    save_file({"a": np.zeros((10, 20), np.float32)}, str(text / shards[0]))
+    save_file({"b": np.zeros((30,), np.float16)}, str(text / shards[1]))
+    write_json(text / "model.safetensors.index.json", {"weight_map": {"a": shards[0], "b": shards[1]}})
     write_json(root / "transformer" / "config.json", {"_class_name": "LTXVideoTransformer3DModel", "patch_size": 1})
     write_sparse_safetensors(root / "transformer" / "diffusion_pytorch_model.safetensors", (transformer_params,))
     write_json(root / "vae" / "config.json", LTX_VAE)

@@ -50,7 +50,8 @@ def run(args) -> int:
 
     started = time.monotonic()
     new = drive(extend_iter(frames, fps, args.seconds, args.seed, context_frames=args.context_frames,
-                            prompt=args.prompt, model=args.model, steps=args.steps), ProgressLine("extending"))
+                            prompt=args.prompt, model=args.model, steps=args.steps),
+                ProgressLine("extending"))
     size = (frames.shape[2], frames.shape[1])
     if args.continuation_only:
         write_mp4(args.output, new, size, fps)

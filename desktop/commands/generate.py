@@ -42,7 +42,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="same seed, same clip (default 0)")
     parser.add_argument("--model", default="builtin", help="generation backend (see `models`)")
     parser.add_argument("--takes", type=int, default=1, help="how many clips to make (default 1)")
-    parser.add_argument("--size", help="picture size: a square side in pixels, or WIDTHxHEIGHT (default: the model's)")
+    parser.add_argument("--size", help="picture size: a square side in pixels, or WIDTHxHEIGHT "
+                                       "(default: the model's)")
     parser.add_argument("--fps", help="frame rate (default: the model's)")
     from desktop.commands.models import add_model_options
 

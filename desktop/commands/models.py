@@ -13,9 +13,11 @@ def add_model_options(parser, memory: bool = False) -> None:
                         help="a diffusers model folder, or a folder of them (repeatable; "
                              "also FRAMESMITH_MODEL_DIRS, separated by the path separator)")
     if memory:
-        parser.add_argument("--steps", type=int, help="denoising steps of a diffusion model (default: its own)")
+        parser.add_argument("--steps", type=int,
+                            help="denoising steps of a diffusion model (default: FRAMESMITH_STEPS, "
+                                 "else its own)")
         parser.add_argument("--offload", action="store_true", default=None,
-                            help="diffusion models: keep parts on the CPU, moving each to the GPU while it runs")
+                            help="diffusion models: keep parts on the CPU, each on the GPU while it runs")
         parser.add_argument("--vae-tiling", action="store_true", default=None,
                             help="diffusion models: decode the video in tiles (less GPU memory)")
 

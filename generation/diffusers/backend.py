@@ -138,7 +138,7 @@ class DiffusersBackend:
         total = takes * len(passes) * steps
         clips = []
         for take in range(takes):
-            generator = torch.Generator("cpu").manual_seed(seed + take)
+            generator = self._seeded(seed + take)
             video = np.zeros((0, shape[1], shape[0], 3), np.uint8)
             context = self._chain_context()
             for n in passes:
@@ -165,15 +165,15 @@ class DiffusersBackend:
         height, width = frames.shape[1:3]
         shape = model_size((width, height), self.geometry)
         if self.family is LTX:
-            wanted = round(self.fps) + 1 if context_frames is None else math.floor(context_frames * self.fps / fps)
-            context_count = context_length(wanted, self.geometry)
+            wanted = round(self.fps) + 1 if context_frames is None else context_frames * self.fps / fps
+            context_count = context_length(math.floor(wanted), self.geometry)
         else:
             context_count = 1
         context = fit(frames[context_indices(len(frames), fps, self.fps, context_count)], shape)
         steps = steps or default_steps() or self.family.steps
         guidance = self.family.guidance if guidance is None else guidance
         passes = self._extension_passes(context_count, needed)
-        generator = torch.Generator("cpu").manual_seed(seed)
+        generator = self._seeded(seed)
         new = np.zeros((0, shape[1], shape[0], 3), np.uint8)
         for k, n in enumerate(passes):
             out = yield from self._pass(prompt, shape, n, steps, guidance, generator, context,
@@ -187,6 +187,13 @@ class DiffusersBackend:
         held = retime(np.arange(len(timeline)), self.fps, fps, count, offset=1) == 0
         out[held] = frames[-1]  # before the first predicted frame the last input frame holds
         return out
+
+    @staticmethod
+    def _seeded(seed: int) -> torch.Generator:
+        """The noise generator of one clip. The global generator is seeded too: some VAEs (LTX-Video
+        0.9.1 and later) inject decoder noise from it."""
+        torch.manual_seed(seed)
+        return torch.Generator("cpu").manual_seed(seed)
 
     # --- planning ---------------------------------------------------------------------------------
 

@@ -158,7 +158,8 @@ class _Missing(Exception):
     """A file the component needs is absent or broken (the message names it)."""
 
 
-def _check_component(folder: Path, library: str, class_name: str) -> tuple[dict | None, int | None, str | None]:
+def _check_component(folder: Path, library: str, class_name: str,
+                     ) -> tuple[dict | None, int | None, str | None]:
     """(config, parameter count, weights variant) of one component; raises _Missing."""
     where = folder.name
     if not folder.is_dir():

@@ -26,7 +26,8 @@ class Geometry:
 
     def describe(self, fps: Fraction) -> str:
         w, h = self.native_size
-        size = f"{w}x{h} only" if self.fixed_size else f"sides multiples of {self.size_multiple} (native {w}x{h})"
+        size = (f"{w}x{h} only" if self.fixed_size
+                else f"sides multiples of {self.size_multiple} (native {w}x{h})")
         count = "always" if self.fixed_frames else "at most"
         return f"{size}; {self.frame_step}k+1 frames, {count} {self.max_frames}, {fps} fps"
 
@@ -49,7 +50,8 @@ def _ltx_geometry(configs: dict[str, dict]) -> Geometry:
     spatial = vae.get("spatial_compression_ratio") or vae.get("patch_size", 4) * 2**scaling
     temporal = vae.get("temporal_compression_ratio") or vae.get("patch_size_t", 1) * 2**scaling
     # the pipelines refuse sides that are not multiples of 32
-    return Geometry(math.lcm(32, spatial * transformer.get("patch_size", 1)), (768, 512), False, temporal, 257, False)
+    multiple = math.lcm(32, spatial * transformer.get("patch_size", 1))
+    return Geometry(multiple, (768, 512), False, temporal, 257, False)
 
 
 def _cogvideox_geometry(configs: dict[str, dict]) -> Geometry:

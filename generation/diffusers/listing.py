@@ -36,9 +36,10 @@ def _info(model: LocalModel, device: str) -> DiffusersInfo:
     if not note and importlib.util.find_spec("diffusers") is None:
         note = "needs the diffusers extra: pip install 'framesmith[diffusers]'"
     family = model.family
+    title = family.title if family else model.pipeline or "unknown"
     return DiffusersInfo(
         name=model.name,
-        description=f"{family.title if family else model.pipeline or 'unknown'} ({model.pipeline}) at {model.path}",
+        description=f"{title} ({model.pipeline}) at {model.path}",
         capabilities=model.capabilities,
         device=device,
         available=not note,
