@@ -15,14 +15,12 @@ from typing import Callable
 
 from desktop.media.compositor import Compositor, sample_at
 from desktop.media.errors import Cancelled, MediaError
-from desktop.media.files import temp_path_beside
+from desktop.media.mp4out import add_aac, add_h264, mp4_output
 from desktop.media.pool import MediaPool
 from desktop.timeline.model import Project
 
 PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower",
            "veryslow")
-AUDIO_BITRATE = 192_000
-_BT709, _LIMITED_RANGE = 1, 1  # AVCOL_SPC/PRI/TRC_BT709, AVCOL_RANGE_MPEG: HD video's usual tags
 
 
 class RenderCancelled(Cancelled):
@@ -127,56 +125,34 @@ def render(
     rate = project.sample_rate
     first_sample = sample_at(start, rate, project.fps)
 
-    tmp = temp_path_beside(out_path, ".mp4")
-    container = None
     try:
-        container = av.open(tmp, "w", format="mp4")
-        video = container.add_stream("libx264", rate=out_fps)
-        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
-        video.options = {"crf": str(crf), "preset": preset}
-        for tag in ("colorspace", "color_primaries", "color_trc"):
-            setattr(video.codec_context, tag, _BT709)
-        video.codec_context.color_range = _LIMITED_RANGE
-        audio = None
-        if compositor.has_sound():
-            audio = container.add_stream("aac", rate=rate, layout="stereo")
-            audio.bit_rate = AUDIO_BITRATE
-        for j in range(total):
-            if cancel is not None and cancel():
-                raise RenderCancelled()
-            frame = start + floor(j * project.fps / out_fps)
-            picture = compositor.video_frame(frame, format="yuv420p", dst_colorspace="ITU709",
-                                             dst_color_range="MPEG")
-            picture.pts = j
-            picture.time_base = 1 / out_fps
-            container.mux(video.encode(picture))
+        with mp4_output(out_path, "rendering") as container:
+            video = add_h264(container, width, height, out_fps, crf, preset)
+            audio = add_aac(container, rate) if compositor.has_sound() else None
+            for j in range(total):
+                if cancel is not None and cancel():
+                    raise RenderCancelled()
+                frame = start + floor(j * project.fps / out_fps)
+                picture = compositor.video_frame(frame, format="yuv420p", dst_colorspace="ITU709",
+                                                 dst_color_range="MPEG")
+                picture.pts = j
+                picture.time_base = 1 / out_fps
+                container.mux(video.encode(picture))
+                if audio is not None:
+                    s0 = first_sample + floor(j * rate / out_fps)
+                    s1 = first_sample + floor((j + 1) * rate / out_fps)
+                    sound = av.AudioFrame.from_ndarray(compositor.samples(s0, s1).T.copy(),
+                                                       format="fltp", layout="stereo")
+                    sound.sample_rate = rate
+                    sound.pts = s0 - first_sample
+                    sound.time_base = Fraction(1, rate)
+                    container.mux(audio.encode(sound))
+                if progress is not None:
+                    progress(j + 1, total)
+            container.mux(video.encode(None))
             if audio is not None:
-                s0 = first_sample + floor(j * rate / out_fps)
-                s1 = first_sample + floor((j + 1) * rate / out_fps)
-                sound = av.AudioFrame.from_ndarray(compositor.samples(s0, s1).T.copy(),
-                                                   format="fltp", layout="stereo")
-                sound.sample_rate = rate
-                sound.pts = s0 - first_sample
-                sound.time_base = Fraction(1, rate)
-                container.mux(audio.encode(sound))
-            if progress is not None:
-                progress(j + 1, total)
-        container.mux(video.encode(None))
-        if audio is not None:
-            container.mux(audio.encode(None))
-        container.close()
-        container = None
-        os.replace(tmp, out_path)
-    except av.FFmpegError as e:
-        raise MediaError(f"{out_path}: rendering failed ({e.strerror or e})") from None
+                container.mux(audio.encode(None))
     finally:
-        if container is not None:
-            try:
-                container.close()
-            except Exception:  # already failing; the temp file is removed below either way
-                pass
-        if os.path.exists(tmp):
-            os.remove(tmp)
         if own_pool:
             pool.close()
     return out_path
