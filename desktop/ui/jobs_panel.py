@@ -9,7 +9,6 @@ generation worker) makes a job with `JobList.add` and reports into it itself.
 """
 from __future__ import annotations
 
-import enum
 import threading
 import time
 from typing import Any
@@ -28,16 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.jobs.queue import State as JobState
 from desktop.ui import theme
 from desktop.ui.workers import Task, Worker, job_pool
-
-
-class JobState(str, enum.Enum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
 
 
 ENDED = (JobState.DONE, JobState.FAILED, JobState.CANCELLED)
