@@ -4,6 +4,7 @@ tokenizer too), saved as local model folders, found, listed, loaded and run end 
 public API and the job queue, with sockets closed to prove nothing is fetched."""
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import string
@@ -104,7 +105,12 @@ def models(tmp_path_factory):
     patch = pytest.MonkeyPatch()
     patch.setenv("FRAMESMITH_MODEL_DIRS", str(root))
     patch.setenv("HF_HUB_CACHE", str(root / "no-cache"))
+    # tiny models gain nothing from a second thread, and beside another busy process on two cores
+    # OpenMP's spinning threads make each call tens of times slower
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
     yield root
+    torch.set_num_threads(threads)
     patch.undo()
 
 
@@ -253,6 +259,23 @@ def test_an_incomplete_model_fails_with_one_line(models, tmp_path, monkeypatch):
     with pytest.raises(UserError) as error:
         api.generate("x", seconds=0.2, model="ltx-broken")
     assert str(error.value) == f"LTX-Video at {broken}: missing vae/diffusion_pytorch_model.safetensors"
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("num_layers", 2, r"transformer weights in .* do not match its config \(\d+ parameter tensors missing\)"),
+    ("attention_head_dim", 16, r"cannot load .*expected shape"),
+])
+def test_weights_that_do_not_fit_their_config_fail_with_one_line(models, tmp_path, monkeypatch, key, value,
+                                                                 message):
+    folder = tmp_path / "ltx-odd"
+    shutil.copytree(models / "ltx", folder)
+    path = folder / "transformer" / "config.json"
+    config = json.loads(path.read_text())
+    path.write_text(json.dumps({**config, key: value}))
+    monkeypatch.setenv("FRAMESMITH_MODEL_DIRS", str(tmp_path))
+    with pytest.raises(UserError, match=message) as error:
+        api.generate("x", seconds=0.2, size=32, model="ltx-odd", steps=1)
+    assert "\n" not in str(error.value)
 
 
 def test_vae_tiling_is_applied_when_asked(models, tmp_path, monkeypatch):

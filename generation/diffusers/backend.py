@@ -62,6 +62,17 @@ def _check_memory(model: LocalModel, device: str, offload: bool) -> None:
         raise GenerationError(problem)
 
 
+def _check_complete(model: LocalModel, pipe) -> None:
+    """Refuse a component whose weights file lacks parameters its config asks for (they would be
+    left without data)."""
+    for name, component in pipe.components.items():
+        if isinstance(component, torch.nn.Module):
+            empty = sum(p.is_meta for p in component.parameters())
+            if empty:
+                raise GenerationError(f"{model.name}: {name} weights in {model.path} do not match its "
+                                      f"config ({empty} parameter tensors missing)")
+
+
 def _quiet() -> None:
     """No progress bars or advice on stderr: progress is reported by the generators."""
     import diffusers.utils.logging as diffusers_logging
@@ -92,6 +103,7 @@ class DiffusersBackend:
             raise WeightsMissing(model.problem)
         stay_offline()
         try:
+            import accelerate  # noqa: F401  (diffusers loads through it, and offloads with it)
             import diffusers
         except ImportError:
             raise GenerationError(f"{model.name} needs the diffusers extra: "
@@ -106,9 +118,10 @@ class DiffusersBackend:
         try:
             pipe = getattr(diffusers, model.pipeline).from_pretrained(
                 str(model.path), dtype=dtype, local_files_only=True, variant=model.variant)
-        except (OSError, ValueError, KeyError) as error:
+        except Exception as error:  # a folder that is not what its files claim: say why, in one line
             first = (str(error) or type(error).__name__).splitlines()[0]
-            raise WeightsMissing(f"{model.name}: cannot load {model.path}: {first}") from None
+            raise GenerationError(f"{model.name}: cannot load {model.path}: {first}") from None
+        _check_complete(model, pipe)
         pipe.set_progress_bar_config(disable=True)
         if offload:
             pipe.enable_model_cpu_offload(device=device)

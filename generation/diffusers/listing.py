@@ -33,7 +33,7 @@ def _device() -> str:
 
 def _info(model: LocalModel, device: str) -> DiffusersInfo:
     note = model.problem
-    if not note and importlib.util.find_spec("diffusers") is None:
+    if not note and not all(importlib.util.find_spec(p) for p in ("diffusers", "accelerate")):
         note = "needs the diffusers extra: pip install 'framesmith[diffusers]'"
     family = model.family
     title = family.title if family else model.pipeline or "unknown"
