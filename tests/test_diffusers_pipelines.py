@@ -201,6 +201,25 @@ def test_wan_generates_and_refuses_more_than_one_pass_before_starting(models):
         api.generate("a cat", seconds=6, model="wan", steps=2)
 
 
+def test_the_commands_take_model_folders_and_conform_to_the_asked_size_and_rate(models, tmp_path, monkeypatch):
+    from desktop.cli import main
+    from desktop.media.probe import probe
+    from generation.diffusers.settings import configure
+
+    monkeypatch.delenv("FRAMESMITH_MODEL_DIRS")
+    out, longer = tmp_path / "ball.mp4", tmp_path / "ball-longer.mp4"
+    try:
+        assert main(["generate", "a ball", "-o", str(out), "--model", "ltx", "--model-dir", str(models),
+                     "--size", "40x30", "--fps", "25", "--seconds", "0.4", "--steps", "1"]) == 0
+        assert main(["extend", str(out), "-o", str(longer), "--model", "ltx", "--model-dir", str(models),
+                     "--seconds", "0.4", "--steps", "1", "--prompt", "it bounces"]) == 0
+    finally:
+        configure(model_dirs=[])
+    made, extended = probe(out).video, probe(longer).video
+    assert (made.width, made.height, made.rate, made.frames) == (40, 30, 25, 10)
+    assert (extended.width, extended.height, extended.rate, extended.frames) == (40, 30, 25, 20)
+
+
 def test_capabilities_and_settings_a_model_lacks_are_refused(models):
     with pytest.raises(UserError, match="model 'cogvideox' cannot extend"):
         api.extend(clip(4, 16, 16), 8, model="cogvideox")
