@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ from safetensors.numpy import save_file
 from generation.diffusers.backend import memory_problem
 from generation.diffusers.conform import context_length, extension_frames, model_size, pass_frames
 from generation.diffusers.discovery import GIB, discover, find
-from generation.diffusers.families import Geometry
+from generation.diffusers.families import COGVIDEOX, LTX, WAN, Geometry
 
 ROOT = Path(__file__).resolve().parents[1]
 LTX_VAE = {"_class_name": "AutoencoderKLLTXVideo", "_diffusers_version": "0.32.0", "patch_size": 4,
@@ -180,8 +181,8 @@ def test_discovery_imports_neither_torch_nor_diffusers(tmp_path):
     assert out.stdout.strip() == "[]"
 
 
-G_LTX = Geometry(32, (768, 512), False, 8, 257, False)
-G_COG = Geometry(16, (720, 480), True, 4, 49, True)
+G_LTX = Geometry(32, (768, 512), False, 8, 257, False, Fraction(24))
+G_COG = Geometry(16, (720, 480), True, 4, 49, True, Fraction(8))
 
 
 @pytest.mark.parametrize("geometry, want, size", [
@@ -212,3 +213,24 @@ def test_extension_passes_keep_the_rule(wanted, context, new, frames):
     assert context_length(wanted, G_LTX) == context
     assert extension_frames(context, new, G_LTX) == frames
     assert (frames - 1) % 8 == 0
+
+
+@pytest.mark.parametrize("family, configs, rules", [
+    (LTX, {"vae": LTX_VAE, "transformer": {"patch_size": 1}},  # 0.9.0 / 0.9.1: ratios from the scaling
+     "sides multiples of 32 (native 768x512); 8k+1 frames, at most 257, 24 fps"),
+    (LTX, {"vae": {**LTX_VAE, "spatio_temporal_scaling": [True] * 4, "spatial_compression_ratio": 32,
+                   "temporal_compression_ratio": 8}, "transformer": {"patch_size": 1}},  # 0.9.5 and later
+     "sides multiples of 32 (native 768x512); 8k+1 frames, at most 257, 24 fps"),
+    (COGVIDEOX, {"vae": {"block_out_channels": [128, 256, 256, 512], "temporal_compression_ratio": 4},
+                 "transformer": {"patch_size": 2, "patch_size_t": None, "sample_width": 90, "sample_height": 60,
+                                 "sample_frames": 49}},
+     "720x480 only; 4k+1 frames, always 49, 8 fps"),
+    (COGVIDEOX, {"vae": {"block_out_channels": [128, 256, 256, 512], "temporal_compression_ratio": 4},
+                 "transformer": {"patch_size": 2, "patch_size_t": 2, "sample_width": 300, "sample_height": 300,
+                                 "sample_frames": 81}},  # 1.5
+     "sides multiples of 16 (native 1360x768); 4k+1 frames, always 81, 16 fps"),
+    (WAN, {"vae": {"scale_factor_spatial": 8, "scale_factor_temporal": 4}, "transformer": {"patch_size": [1, 2, 2]}},
+     "sides multiples of 16 (native 832x480); 4k+1 frames, at most 81, 16 fps"),
+])
+def test_each_family_reads_its_rules_from_the_configs(family, configs, rules):
+    assert family.geometry(configs).describe() == rules

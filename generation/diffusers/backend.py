@@ -91,7 +91,7 @@ class DiffusersBackend:
         self.name = model.name
         self.family = model.family
         self.geometry = model.geometry
-        self.fps: Fraction = model.family.fps
+        self.fps: Fraction = model.geometry.fps
         self.device = device
         self.pipe = pipe  # as loaded from the folder; others made from it share its modules
         self._pipes = {type(pipe).__name__: pipe}

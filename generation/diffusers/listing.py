@@ -48,7 +48,7 @@ def _info(model: LocalModel, device: str) -> DiffusersInfo:
         family=family.key if family else "",
         vram_gib=round(model.vram_bytes() / GIB, 1) if model.params else 0.0,
         offload_vram_gib=round(model.vram_bytes(offload=True) / GIB, 1) if model.params else 0.0,
-        rules=model.geometry.describe(family.fps) if model.geometry else "",
+        rules=model.geometry.describe() if model.geometry else "",
     )
 
 
