@@ -141,8 +141,10 @@ def test_the_hf_cache_is_read_offline_by_repo_name(tmp_path):
 def test_same_names_in_two_folders_get_distinct_names(tmp_path):
     ltx_folder(tmp_path / "a" / "ltx")
     ltx_folder(tmp_path / "b" / "ltx")
+    ltx_folder(tmp_path / "b" / "flow")
     found = discover([tmp_path / "a", tmp_path / "b", tmp_path / "a" / "ltx"], cache=tmp_path / "none")
-    assert [m.name for m in found.models] == ["ltx", "ltx-2"]  # the folder given twice is listed once
+    # the folder given twice is listed once; "flow" is the optical-flow backend's name
+    assert [m.name for m in found.models] == ["ltx", "flow-2", "ltx-2"]
 
 
 def test_models_command_lists_configured_folders_without_importing_diffusers(tmp_path):

@@ -20,6 +20,7 @@ from generation.diffusers.settings import hf_cache, model_dirs
 GIB = 1024**3
 HALF = 2  # bytes per parameter in float16 / bfloat16
 WORKSPACE = 1.2  # activations and allocator slack on top of the weights (a rough rule)
+TAKEN = ("builtin", "flow")  # the other backends' names
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ def _snapshot(repo: Path) -> Path | None:
 def _unique_names(found: Found) -> None:
     """One entry per folder; a second folder with a taken name becomes NAME-2, and so on."""
     paths: set[Path] = set()
-    names: dict[str, int] = {}
+    names: dict[str, int] = {name: 1 for name in TAKEN}
     unique = []
     for model in found.models:
         if model.path.resolve() in paths:
