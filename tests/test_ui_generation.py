@@ -112,3 +112,12 @@ def test_empty_prompt_is_refused_with_a_message(qtbot, window):  # noqa: F811
         assert w.generate_panel.submit() is None
     assert "prompt" in said.args[0].lower()
     assert not w.generation.queue.jobs()
+
+
+def test_model_list_holds_the_backends_that_generate(qtbot, window):  # noqa: F811
+    combo = window.generate_panel.model
+    from generation.backends import list_backends
+
+    expected = [b.name for b in list_backends() if "generate" in b.capabilities]
+    qtbot.waitUntil(lambda: [combo.itemData(i) for i in range(combo.count())] == expected, timeout=20_000)
+    assert "flow" not in expected and "builtin" in expected

@@ -53,6 +53,7 @@ class GeneratePanel(QWidget):
         self.takes = QSpinBox(minimum=1, maximum=8, value=1)
         self.model = QComboBox()
         self.model.addItem("Built-in (shapes world)", "builtin")
+        self._list_models()
         self.size = QComboBox()
         for text, value in SIZES:
             self.size.addItem(text, value)
@@ -126,6 +127,31 @@ class GeneratePanel(QWidget):
         if self.random_seed.isChecked():
             self.seed.setValue(random.randrange(10**6))
         return job
+
+    def _list_models(self) -> None:
+        """Fill the model list with every backend that can generate (local diffusers models too),
+        found off the UI thread: looking reads model folders and imports the model code."""
+        from desktop.ui.workers import Worker
+
+        def find(progress, cancel):
+            from generation.backends import list_backends
+
+            return [(b.name, b.description, b.available, b.note) for b in list_backends()
+                    if "generate" in b.capabilities]
+
+        worker = Worker(find)
+        worker.succeeded.connect(self._fill_models)
+        worker.start()
+
+    def _fill_models(self, found) -> None:
+        current = self.model.currentData()
+        self.model.clear()
+        for name, description, available, note in found:
+            label = "Built-in (shapes world)" if name == "builtin" else name
+            self.model.addItem(label if available else f"{label} (unavailable)", name)
+            self.model.setItemData(self.model.count() - 1, description if available else note,
+                                   Qt.ItemDataRole.ToolTipRole)
+        self.model.setCurrentIndex(max(0, self.model.findData(current)))
 
     def _fill_targets(self) -> None:
         current = self.target.currentData()
