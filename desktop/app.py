@@ -8,6 +8,8 @@ import sys
 def _parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="framesmith", description="Framesmith video editor")
     parser.add_argument("project", nargs="?", help="an .otio project to open")
+    parser.add_argument("--model-dir", action="append", default=[], metavar="DIR",
+                        help="a folder of local diffusers video models (repeatable; remembered)")
     return parser.parse_args(argv)
 
 
@@ -29,6 +31,8 @@ def run_app(argv: list[str]) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     window = MainWindow()
+    for folder in args.model_dir:
+        window.add_model_folder(folder)
     if window.settings.value("window/geometry") is None:
         window.showMaximized()
     else:

@@ -121,3 +121,23 @@ def test_model_list_holds_the_backends_that_generate(qtbot, window):  # noqa: F8
     expected = [b.name for b in list_backends() if "generate" in b.capabilities]
     qtbot.waitUntil(lambda: [combo.itemData(i) for i in range(combo.count())] == expected, timeout=20_000)
     assert "flow" not in expected and "builtin" in expected
+
+
+def test_a_model_folder_added_in_the_editor_is_remembered_and_listed(qtbot, window, tmp_path):  # noqa: F811
+    from test_diffusers_discovery import ltx_folder
+
+    from generation.diffusers.settings import configure
+
+    root = tmp_path / "ltx-video"
+    ltx_folder(root)
+    w = window
+    try:
+        w.add_model_folder(str(root))
+        assert w.model_folders() == [str(root)]
+        combo = w.generate_panel.model
+        qtbot.waitUntil(lambda: combo.count() == 2, timeout=20_000)
+        assert combo.itemData(1) == "ltx-video"
+        w.add_model_folder(str(tmp_path / "nowhere"))
+        assert w.model_folders() == [str(root)]
+    finally:
+        configure(model_dirs=[])

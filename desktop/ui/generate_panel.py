@@ -53,7 +53,7 @@ class GeneratePanel(QWidget):
         self.takes = QSpinBox(minimum=1, maximum=8, value=1)
         self.model = QComboBox()
         self.model.addItem("Built-in (shapes world)", "builtin")
-        self._list_models()
+        self.refresh_models()
         self.size = QComboBox()
         for text, value in SIZES:
             self.size.addItem(text, value)
@@ -128,7 +128,7 @@ class GeneratePanel(QWidget):
             self.seed.setValue(random.randrange(10**6))
         return job
 
-    def _list_models(self) -> None:
+    def refresh_models(self) -> None:
         """Fill the model list with every backend that can generate (local diffusers models too),
         found off the UI thread: looking reads model folders and imports the model code."""
         from desktop.ui.workers import Worker

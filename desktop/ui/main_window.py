@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.inspector_dock, self.generate_dock)
         self.inspector_dock.raise_()
 
+        self._apply_model_folders()
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
@@ -165,6 +166,8 @@ class MainWindow(QMainWindow):
         self.act_zoom_fit = a("Zoom to &Fit", self.timeline.zoom_to_fit, ["\\", "Shift+Z"])
         self.act_snap = a("&Snapping", self._toggle_snapping, "N", checkable=True)
         self.act_snap.setChecked(self.timeline.snapping)
+        self.act_model_folder = a("Add &Model Folder...", self._add_model_folder_dialog,
+                                  tip="Use diffusers video models from a folder on this computer")
         self.act_shortcuts = a("&Keyboard Shortcuts", self.show_shortcuts, "F1")
 
     def _build_menus(self) -> None:
@@ -199,6 +202,9 @@ class MainWindow(QMainWindow):
                 self.addAction(act)
         m = bar.addMenu("&Timeline")
         m.addActions([self.act_add_video, self.act_add_audio])
+        m = bar.addMenu("&Generate")
+        m.addAction(self.generate_dock.toggleViewAction())
+        m.addAction(self.act_model_folder)
         m = bar.addMenu("&Help")
         m.addAction(self.act_shortcuts)
 
@@ -323,6 +329,34 @@ class MainWindow(QMainWindow):
         dialog = ExportDialog(self.session, self.jobs, marks if None not in marks else None, self)
         dialog.status.connect(self.show_message)
         dialog.show()
+
+    # --- local models ---
+
+    def model_folders(self) -> list[str]:
+        value = self.settings.value("generation/model_dirs", [])
+        return [value] if isinstance(value, str) else [v for v in (value or []) if v]
+
+    def _apply_model_folders(self) -> None:
+        from generation.diffusers.settings import configure
+
+        configure(model_dirs=self.model_folders())
+
+    def add_model_folder(self, folder: str) -> None:
+        """Remember a folder of local diffusers models and list what it holds."""
+        folder = os.path.abspath(os.path.expanduser(folder))
+        if not os.path.isdir(folder):
+            self.show_message(f"{folder}: no such folder")
+            return
+        self.settings.setValue("generation/model_dirs", list(dict.fromkeys(self.model_folders() + [folder])))
+        self._apply_model_folders()
+        self.generate_panel.refresh_models()
+
+    def _add_model_folder_dialog(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        folder = QFileDialog.getExistingDirectory(self, "Folder of diffusers video models")
+        if folder:
+            self.add_model_folder(folder)
 
     # --- window -----------------------------------------------------------------------------------
 
