@@ -141,3 +141,14 @@ def test_a_model_folder_added_in_the_editor_is_remembered_and_listed(qtbot, wind
         assert w.model_folders() == [str(root)]
     finally:
         configure(model_dirs=[])
+
+
+def test_extension_overwrites_what_follows_when_set(qtbot, window):  # noqa: F811
+    w = window
+    w.act_extend_overwrites.trigger()
+    a, b = w.session.project.tracks[0].clips
+    job = w.extend_clip(a.id, 0.5, "flow")
+    wait_job(qtbot, w, job)
+    v1 = w.session.project.tracks[0]
+    assert (v1.clip_at(48).start, v1.clip_at(48).duration) == (48, 12)
+    assert v1.clip_at(60).id == b.id and v1.clip(b.id).start == 60 and v1.clip(b.id).source_start == 12

@@ -168,6 +168,9 @@ class MainWindow(QMainWindow):
         self.act_snap.setChecked(self.timeline.snapping)
         self.act_model_folder = a("Add &Model Folder...", self._add_model_folder_dialog,
                                   tip="Use diffusers video models from a folder on this computer")
+        self.act_extend_overwrites = a("Extensions &Overwrite What Follows", self._toggle_extend_overwrites,
+                                       checkable=True, tip="Off: an extension pushes later clips right")
+        self.act_extend_overwrites.setChecked(self.settings.value("generation/extend_overwrites", False, type=bool))
         self.act_shortcuts = a("&Keyboard Shortcuts", self.show_shortcuts, "F1")
 
     def _build_menus(self) -> None:
@@ -205,6 +208,7 @@ class MainWindow(QMainWindow):
         m = bar.addMenu("&Generate")
         m.addAction(self.generate_dock.toggleViewAction())
         m.addAction(self.act_model_folder)
+        m.addAction(self.act_extend_overwrites)
         m = bar.addMenu("&Help")
         m.addAction(self.act_shortcuts)
 
@@ -323,6 +327,9 @@ class MainWindow(QMainWindow):
         """Extend a timeline clip forward; the setting says whether the result ripples or overwrites."""
         overwrite = self.settings.value("generation/extend_overwrites", False, type=bool)
         return self.generation.extend_clip(clip_id, seconds, model, overwrite=overwrite)
+
+    def _toggle_extend_overwrites(self) -> None:
+        self.settings.setValue("generation/extend_overwrites", self.act_extend_overwrites.isChecked())
 
     def show_export(self) -> None:
         marks = self.viewer.timeline_marks()
