@@ -120,7 +120,7 @@ def extend_iter(frames: np.ndarray, count: int, settings: FlowSettings = FlowSet
     out = np.empty((count,) + frames.shape[1:], np.uint8)
     for i, frame in enumerate(extrapolate(frames[-1], flow, count, damping, blend, should_cancel)):
         out[i] = frame
-        yield Progress("extrapolate", i + 1, count)
+        yield Progress("extrapolate", i + 1, count, preview=frame)
     return out
 
 

@@ -13,7 +13,6 @@ A clip longer than one pass continues pass after pass from the end of the previo
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable, Generator
 
@@ -31,13 +30,6 @@ from generation.frames import context_indices, frame_count, retime
 from generation.progress import Progress
 
 ShouldCancel = Callable[[], bool] | None
-
-
-@dataclass(frozen=True, eq=False)
-class TakeProgress(Progress):
-    """Progress that also carries a picture of the take just finished (the editor's preview)."""
-
-    preview: np.ndarray | None = None
 
 
 def memory_problem(model: LocalModel, free: int, total: int, offload: bool, gpu: str) -> str:
@@ -161,7 +153,7 @@ class DiffusersBackend:
                 video = out if first else np.concatenate([video, self._new_part(out, context)])
                 done += steps
             clips.append(fit(retime(video, self.fps, out_fps, count), want))
-            yield TakeProgress("denoising", done, total, clips[-1][len(clips[-1]) // 2])
+            yield Progress("denoising", done, total, preview=clips[-1][len(clips[-1]) // 2])
         return clips
 
     def extend_conformed(self, frames: np.ndarray, fps: Fraction, seconds: float, seed: int,
