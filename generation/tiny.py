@@ -10,8 +10,7 @@ from generation.vqvae.config import VQVAEConfig
 
 
 def tiny_vqvae_config() -> VQVAEConfig:
-    return VQVAEConfig(hidden=16, res_blocks=1, frame_hidden=8, frame_blocks=1, head_hidden=16, code_dim=8,
-                       codebook_size=16, levels=2)
+    return VQVAEConfig(hidden=16, res_blocks=1, head_hidden=16, code_dim=8, codebook_size=16, levels=2)
 
 
 def tiny_prior_config(vocab: int = 16) -> PriorConfig:

@@ -21,7 +21,7 @@ def _add_fields(parser: argparse.ArgumentParser, cls, prefix: str = "") -> None:
     for f in dataclasses.fields(cls):
         if f.type in ("int", "float", "str", int, float, str):
             kind = {"int": int, "float": float, "str": str}.get(f.type, f.type)
-            parser.add_argument(f"--{prefix}{f.name.replace('_', '-')}", type=kind, default=None,
+            parser.add_argument(f"--{(prefix + f.name).replace('_', '-')}", type=kind, default=None,
                                 dest=f"{prefix}{f.name}")
 
 

@@ -11,11 +11,9 @@ class VQVAEConfig:
     size: int = SIZE  # frame side in pixels
     slice_frames: int = 4  # frames folded into one latent time slice
     patch: int = 8  # pixels per latent cell side: a cell codes a patch x patch x slice_frames block
-    hidden: int = 256  # width of the latent-grid trunks (one map per slice)
-    res_blocks: int = 3  # residual blocks in the encoder and (across slices) in the decoder
-    frame_hidden: int = 128  # width of the decoder's per-frame maps
-    frame_blocks: int = 2  # residual blocks on each frame's map
-    head_hidden: int = 256  # width of the per-cell MLP that paints a cell's pixels in one frame
+    hidden: int = 256  # width of the latent-grid trunks
+    res_blocks: int = 3  # residual blocks in the encoder and (causal in time) in the decoder
+    head_hidden: int = 512  # width of the per-cell MLP that paints a cell's pixels
     code_dim: int = 64
     codebook_size: int = 1024  # per level
     levels: int = 2  # residual quantisation levels: codes per latent cell
