@@ -171,3 +171,15 @@ def test_drop_media_on_a_track_inserts_it_there(qtbot, window, tmp_path):
     w.timeline.dropEvent(drop)
     assert clips(w, 1) == [("c.mp4", 24, 12, 0)]
     assert path in [m.path for m in w.session.project.bin]
+
+
+def test_tracks_are_renamed_and_removed_as_undo_steps(qtbot, window):
+    w = window
+    v2 = w.session.project.tracks[1]
+    w.rename_track(v2.id, " Titles ")
+    assert v2.name == "Titles"
+    w.session.edit(organize.remove_track, v2.id)
+    assert [t.name for t in w.session.project.tracks] == ["V1", "A1"]
+    w.session.undo_stack.undo()
+    w.session.undo_stack.undo()
+    assert [t.name for t in w.session.project.tracks] == ["V1", "V2", "A1"]

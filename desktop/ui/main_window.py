@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.media_bin.source_requested.connect(self.viewer.show_source)
         self.generation.message.connect(self.show_message)
         self.timeline.clip_menu_requested.connect(self._clip_menu)
+        self.timeline.track_menu_requested.connect(self._track_menu)
         self.viewer.insert_requested.connect(self._insert_source)
         self.viewer.overwrite_requested.connect(self._overwrite_source)
         self._update_title()
@@ -322,6 +323,27 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addActions([self.act_split, self.act_delete, self.act_ripple_delete, self.act_unlink])
         menu.exec(where)
+
+    def _track_menu(self, track_id: str, where) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self)
+        menu.addAction("Rename Track...", lambda: self.rename_track(track_id))
+        menu.addAction("Remove Track", lambda: self.session.edit(organize.remove_track, track_id))
+        menu.addSeparator()
+        menu.addActions([self.act_add_video, self.act_add_audio])
+        menu.exec(where)
+
+    def rename_track(self, track_id: str, name: str | None = None) -> None:
+        if name is None:
+            from PySide6.QtWidgets import QInputDialog
+
+            name, ok = QInputDialog.getText(self, "Rename Track", "Name:",
+                                            text=self.session.project.track(track_id).name)
+            if not ok:
+                return
+        if name.strip():
+            self.session.edit(organize.set_track, track_id, name=name.strip())
 
     def extend_clip(self, clip_id: str, seconds: float, model: str = "flow"):
         """Extend a timeline clip forward; the setting says whether the result ripples or overwrites."""

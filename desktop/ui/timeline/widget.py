@@ -29,6 +29,7 @@ SCROLLBAR = 14
 class TimelineWidget(QWidget):
     media_dropped = Signal(list, str, int)  # paths, track id, frame: the window inserts them
     clip_menu_requested = Signal(str, QPoint)  # clip id, global position: the window shows the menu
+    track_menu_requested = Signal(str, QPoint)  # track id, global position
 
     def __init__(self, session: Session, selection: Selection, playhead: Playhead, previews=None) -> None:
         super().__init__()
@@ -322,6 +323,11 @@ class TimelineWidget(QWidget):
         self.update()
 
     def contextMenuEvent(self, event) -> None:  # noqa: N802 (Qt)
+        if event.pos().x() < HEADER_WIDTH:
+            row = self.layout_.row_at(event.pos().y())
+            if row is not None:
+                self.track_menu_requested.emit(row.track.id, event.globalPos())
+            return
         _, clip = self.clip_at(QPointF(event.pos()))
         if clip is not None:
             if clip.id not in self.selection:
