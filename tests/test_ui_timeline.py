@@ -183,3 +183,14 @@ def test_tracks_are_renamed_and_removed_as_undo_steps(qtbot, window):
     w.session.undo_stack.undo()
     w.session.undo_stack.undo()
     assert [t.name for t in w.session.project.tracks] == ["V1", "V2", "A1"]
+
+
+def test_dragging_on_empty_lanes_selects_what_the_rectangle_touches(qtbot, window):
+    w = window
+    a, b = w.session.project.tracks[0].clips
+    sound_b = w.session.project.tracks[2].clips[1]
+    start = point(w, 100, 1)  # V2 is empty there
+    drag(qtbot, w.timeline, start, point(w, 60, 2))
+    assert set(w.selection.ids) == {b.id, sound_b.id}
+    qtbot.mouseClick(w.timeline, Qt.MouseButton.LeftButton, pos=point(w, 120, 1))
+    assert w.selection.ids == [] and w.playhead.frame == 120

@@ -169,3 +169,10 @@ def paint_snap_line(p: QPainter, layout: TimelineLayout, frame: int, height: int
     x = layout.x_of(frame)
     p.setPen(QPen(theme.SELECTION, 1, Qt.PenStyle.DashLine))
     p.drawLine(QPointF(x, RULER_HEIGHT), QPointF(x, height))
+
+
+def paint_band(p: QPainter, rect: QRectF) -> None:
+    """The rectangle of a selection drag."""
+    p.setBrush(QColor(theme.ACCENT.red(), theme.ACCENT.green(), theme.ACCENT.blue(), 40))
+    p.setPen(QPen(theme.ACCENT, 1))
+    p.drawRect(rect)

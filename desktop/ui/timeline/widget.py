@@ -44,6 +44,7 @@ class TimelineWidget(QWidget):
         self._scrubbing = False
         self._snap_frame: int | None = None
         self._drop: tuple[str, int, int] | None = None  # track id, frame, duration of a drop preview
+        self._band: tuple[QPointF, QPointF, list[str]] | None = None  # rectangle selection: from, to, kept
         self.setMouseTracking(True)
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -193,6 +194,8 @@ class TimelineWidget(QWidget):
                 painter.paint_ghost(p, painter.clip_rect(self.layout_, row, self._drop[1], self._drop[2]), True)
         if self._snap_frame is not None:
             painter.paint_snap_line(p, self.layout_, self._snap_frame, height)
+        if self._band is not None:
+            painter.paint_band(p, self._band_rect())
 
     # --- hit tests ----------------------------------------------------------------------------
 
@@ -229,10 +232,11 @@ class TimelineWidget(QWidget):
             return
         row, clip = self.clip_at(pos)
         mods = event.modifiers()
-        if clip is None:
-            if not mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier):
+        if clip is None:  # empty lane: a click moves the playhead, a drag selects by rectangle
+            adding = bool(mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier))
+            self._band = (pos, pos, self.selection.ids if adding else [])
+            if not adding:
                 self.selection.clear()
-            self.playhead.seek(self.layout_.nearest_cut(pos.x()))
             return
         if mods & Qt.KeyboardModifier.ControlModifier and self._edge_at(pos, clip) is None:
             self.selection.toggle(clip.id)
@@ -267,6 +271,12 @@ class TimelineWidget(QWidget):
         pos = event.position()
         if self._scrubbing:
             self.playhead.seek(self.layout_.nearest_cut(pos.x()))
+            return
+        if self._band is not None:
+            origin, _, kept = self._band
+            self._band = (origin, pos, kept)
+            self.selection.set(kept + self._clips_in_band())
+            self.update()
             return
         if self._drag is None or self._press is None:
             self._update_cursor(pos)
@@ -315,7 +325,24 @@ class TimelineWidget(QWidget):
         else:
             self.unsetCursor()
 
+    def _band_rect(self) -> QRectF:
+        origin, corner, _ = self._band
+        return QRectF(origin, corner).normalized()
+
+    def _clips_in_band(self) -> list[str]:
+        rect = self._band_rect()
+        ids = []
+        for row in self.layout_.rows:
+            for clip in row.track.clips:
+                if painter.clip_rect(self.layout_, row, clip.start, clip.duration).intersects(rect):
+                    ids.append(clip.id)
+        return ids
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt)
+        if self._band is not None:
+            band, self._band = self._band, None
+            if (band[1] - band[0]).manhattanLength() < 4:  # a click, not a drag
+                self.playhead.seek(self.layout_.nearest_cut(band[0].x()))
         self._scrubbing = False
         drag, self._drag, self._press, self._snap_frame = self._drag, None, None, None
         if drag is not None and (drag.delta or drag.target_track_id not in (None, drag.track_id)):
