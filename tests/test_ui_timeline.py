@@ -187,7 +187,7 @@ def test_tracks_are_renamed_and_removed_as_undo_steps(qtbot, window):
 
 def test_dragging_on_empty_lanes_selects_what_the_rectangle_touches(qtbot, window):
     w = window
-    a, b = w.session.project.tracks[0].clips
+    b = w.session.project.tracks[0].clips[1]
     sound_b = w.session.project.tracks[2].clips[1]
     start = point(w, 100, 1)  # V2 is empty there
     drag(qtbot, w.timeline, start, point(w, 60, 2))
