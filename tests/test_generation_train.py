@@ -62,3 +62,46 @@ def test_gpt_stage_learns_and_resumes(tmp_path):
     more = []
     train_gpt(vq, wanted, GPTTrainConfig(**{**cfg.__dict__, "steps": 22}), tmp_path / "gpt", CPU, more.append)
     assert more[0] == {"event": "resumed", "step": 20}
+
+
+def test_ship_writes_the_loadable_layout_in_half_precision(tmp_path):
+    from generation.builtin import BuiltinModel
+    from generation.prior.model import Prior
+    from generation.train.ship import ship
+    from generation.weights import load_weights, save_weights
+
+    vq = train_vqvae(tiny_vqvae_config(), _vq_cfg(2), tmp_path / "vq", CPU)
+    prior = Prior(tiny_prior_config())
+    save_weights(tmp_path / "prior.safetensors", "prior", prior.cfg.to_dict(), prior.state_dict())
+    ship(tmp_path / "vq" / "vqvae.safetensors", tmp_path / "prior.safetensors", tmp_path / "out",
+         {"temperature": 0.8, "top_k": 5, "top_p": None, "guidance": 0.0})
+    _, _, state = load_weights(tmp_path / "out" / "vqvae.safetensors")
+    assert state["decoder.paint.weight"].dtype == torch.float16
+    assert not any(k.endswith("ema_sum") for k in state)
+    model = BuiltinModel.load(tmp_path / "out")
+    assert model.defaults.top_k == 5 and model.vqvae.decoder.paint.weight.dtype == torch.float32
+    assert torch.allclose(model.vqvae.decoder.paint.weight, vq.decoder.paint.weight, atol=1e-3)
+
+
+def test_decoder_refinement_keeps_the_codes_and_starts_from_the_same_pictures(tmp_path):
+    import dataclasses
+
+    import numpy as np
+
+    from generation.train.vqvae_stage import eval_clips
+
+    train_vqvae(tiny_vqvae_config(), _vq_cfg(4), tmp_path / "vq", CPU)
+    source = load_vqvae(tmp_path / "vq" / "vqvae.safetensors").eval()
+    asked = dataclasses.replace(tiny_vqvae_config(), refine_channels=4)
+    refine = dataclasses.replace(_vq_cfg(6), tokens_from=str(tmp_path / "vq" / "vqvae.safetensors"))
+    start = train_vqvae(asked, dataclasses.replace(refine, steps=0), tmp_path / "r0", CPU).eval()
+    clips = torch.from_numpy(eval_clips(2, frames=8))
+    assert start.cfg.refine_channels == 4
+    assert torch.equal(start.decode(source.encode(clips)), source.decode(source.encode(clips)))
+
+    trained = train_vqvae(asked, refine, tmp_path / "r6", CPU).eval()
+    assert torch.equal(trained.encode(clips), source.encode(clips))  # codes unchanged
+    assert torch.equal(trained.quantiser.levels[0].codebook, source.quantiser.levels[0].codebook)
+    refiner = trained.decoder.refine.out.weight
+    assert refiner.abs().sum() > 0  # the correction path learned something
+    assert np.isfinite(trained.decode_logits(trained.encode(clips)).detach().numpy()).all()

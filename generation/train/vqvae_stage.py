@@ -22,6 +22,7 @@ from generation.train.augment import codec_like
 from generation.train.checkpoint import load_checkpoint, save_checkpoint
 from generation.train.distributed import Context, wrap
 from generation.vqvae.config import VQVAEConfig
+from generation.vqvae.loading import load_vqvae
 from generation.vqvae.model import VQVAE, to_input
 from generation.weights import save_weights
 
@@ -42,6 +43,7 @@ class VQVAETrainConfig:
     eval_every: int = 500
     eval_clips: int = 32
     checkpoint_every: int = 100
+    tokens_from: str = ""  # a trained tokenizer: keep its encoder and codebook, train the decoder only
 
 
 def pixel_weights(target: torch.Tensor, cfg: VQVAETrainConfig) -> torch.Tensor:
@@ -57,6 +59,15 @@ def pixel_weights(target: torch.Tensor, cfg: VQVAETrainConfig) -> torch.Tensor:
             | (pad[..., :-2, 1:-1] != t) | (pad[..., 2:, 1:-1] != t)).float()
     band = F.max_pool2d(edge, 3, stride=1, padding=1)
     return (1.0 + cfg.edge_weight * band).reshape(target.shape)
+
+
+def train_mode(model: VQVAE, frozen: bool) -> None:
+    """Training mode, except a frozen encoder and codebook: their batch-norm statistics and EMA
+    codebook must not move, or the codes would drift from those a prior was trained on."""
+    model.train()
+    if frozen:
+        model.encoder.eval()
+        model.quantiser.eval()
 
 
 def lr_at(step: int, cfg: VQVAETrainConfig) -> float:
@@ -97,10 +108,19 @@ def train_vqvae(model_cfg: VQVAEConfig, cfg: VQVAETrainConfig, run_dir: Path, ct
     run_dir.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(cfg.seed)
     state = load_checkpoint(run_dir / "checkpoint.pt")
+    source = load_vqvae(cfg.tokens_from) if cfg.tokens_from and state is None else None
     if state is not None:  # the checkpoint's model config wins over the one asked for
         model_cfg = VQVAEConfig.from_dict(state["model_config"])
+    elif source is not None:  # the source's tokenizer, with the decoder options asked for
+        model_cfg = VQVAEConfig(**{**source.cfg.to_dict(), "refine_channels": model_cfg.refine_channels})
     model = VQVAE(model_cfg).to(ctx.device)
-    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+    if source is not None:
+        missing = model.load_state_dict(source.state_dict(), strict=False).missing_keys
+        assert all(k.startswith("decoder.refine.") for k in missing), missing
+    frozen = bool(cfg.tokens_from)
+    for part in (model.encoder, model.quantiser) if frozen else ():
+        part.requires_grad_(False)
+    opt = torch.optim.Adam(model.decoder.parameters() if frozen else model.parameters(), lr=cfg.lr)
     step = 0
     if state is not None:
         model.load_state_dict(state["model"])
@@ -108,6 +128,7 @@ def train_vqvae(model_cfg: VQVAEConfig, cfg: VQVAETrainConfig, run_dir: Path, ct
         step = state["step"]
         on_event({"event": "resumed", "step": step})
     net = wrap(model, ctx)
+    train_mode(model, frozen)
 
     def save(at: int) -> None:
         save_checkpoint(run_dir / "checkpoint.pt", model=model.state_dict(), optimiser=opt.state_dict(),
@@ -124,7 +145,7 @@ def train_vqvae(model_cfg: VQVAEConfig, cfg: VQVAETrainConfig, run_dir: Path, ct
         frames = codec_like(frames, gen)
         for group in opt.param_groups:
             group["lr"] = lr_at(step, cfg)
-        out = net(frames, target, pixel_weights(target, cfg), step >= cfg.plain_steps)
+        out = net(frames, target, pixel_weights(target, cfg), frozen or step >= cfg.plain_steps)
         opt.zero_grad(set_to_none=True)
         out["loss"].backward()
         opt.step()
@@ -142,7 +163,7 @@ def train_vqvae(model_cfg: VQVAEConfig, cfg: VQVAETrainConfig, run_dir: Path, ct
             recon = reconstruct(model, held_out, ctx.device)
             codes = reconstruct_codes(model, held_out, ctx.device)
             used = [len(np.unique(codes[..., i])) for i in range(codes.shape[-1])]
-            model.train()
+            train_mode(model, frozen)
             save_weights(run_dir / "vqvae.safetensors", "vqvae", model_cfg.to_dict(), model.state_dict())
             k = model_cfg.slice_frames  # the last slice has no slice after it: not scored
             on_event({"event": "eval", "step": step, "psnr": psnr(recon[:, :-k], held_out[:, :-k]),

@@ -14,6 +14,7 @@ class VQVAEConfig:
     hidden: int = 256  # width of the latent-grid trunks
     res_blocks: int = 3  # residual blocks in the encoder and (causal in time) in the decoder
     head_hidden: int = 512  # width of the per-cell MLP that paints a cell's pixels
+    refine_channels: int = 0  # width of the full-resolution sharpening path (0: none; see refine.py)
     code_dim: int = 64
     codebook_size: int = 1024  # per level
     levels: int = 2  # residual quantisation levels: codes per latent cell

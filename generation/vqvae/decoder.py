@@ -2,8 +2,9 @@
 
 Residual convolutions on the latent grid, each seeing its own slice and the ones just before and
 after (see SliceBlock), then a per-cell MLP paints the cell's patch of pixels in every frame of
-its slice (depth-to-space). Context and new codes decode together, so an extension continues
-from the codes of its context without a seam.
+its slice (depth-to-space); an optional second path (refine.py) sharpens the result across cell
+borders. Context and new codes decode together, so an extension continues from the codes of its
+context without a seam.
 
 The world is flat colours from a known palette drawn without anti-aliasing, so each pixel is
 classified among the palette colours (cross-entropy) instead of regressed as RGB: edges stay crisp
@@ -17,6 +18,7 @@ import torch.nn.functional as F
 
 from generation.vqvae.blocks import SliceBlock, conv_bn
 from generation.vqvae.config import VQVAEConfig
+from generation.vqvae.refine import Refiner
 
 
 class Decoder(nn.Module):
@@ -28,6 +30,8 @@ class Decoder(nn.Module):
         self.head = conv_bn(nn.Conv2d(cfg.hidden, cfg.head_hidden, 1))
         cell = cfg.slice_frames * len(cfg.palette) * cfg.patch * cfg.patch  # logits per cell
         self.paint = nn.Conv2d(cfg.head_hidden, cell, 1)
+        self.refine = (Refiner(cfg.hidden, cfg.slice_frames, len(cfg.palette), cfg.refine_channels)
+                       if cfg.refine_channels else None)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         """(B, S, D, h, w) -> palette logits (B, S*slice_frames, P, H, W)."""
@@ -36,6 +40,8 @@ class Decoder(nn.Module):
         x = self.inp(z.reshape(b * s, d, h, w)).reshape(b, s, -1, h, w)
         for block in self.res:
             x = block(x)
+        trunk = x
         x = self.paint(F.relu(self.head(F.relu(x.reshape(b * s, -1, h, w)))))  # (B*S, k*P*p*p, h, w)
         x = F.pixel_shuffle(x.reshape(b * s * k, n * p * p, h, w), p)  # (B*S*k, P, H, W)
-        return x.reshape(b, s * k, n, h * p, w * p)
+        painted = x.reshape(b, s * k, n, h * p, w * p)
+        return painted if self.refine is None else self.refine(trunk, painted)

@@ -13,7 +13,11 @@ def load_vqvae(path: str | Path) -> VQVAE:
     if kind != "vqvae":
         raise ValueError(f"{path} holds a {kind!r} model, not a VQ-VAE")
     model = VQVAE(VQVAEConfig.from_dict(config))
-    model.load_state_dict(state, strict=False)  # EMA statistics may be left out of shipped files
+    result = model.load_state_dict(state, strict=False)
+    stats = ("ema_sum", "ema_count", "recent_use")  # codebook training statistics, left out when shipped
+    wrong = result.unexpected_keys + [k for k in result.missing_keys if not k.endswith(stats)]
+    if wrong:
+        raise ValueError(f"{path} does not fit the VQ-VAE its config describes: {wrong[:3]}")
     for level in model.quantiser.levels:
         level.initialised.fill_(True)
     return model
