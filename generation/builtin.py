@@ -86,9 +86,15 @@ class BuiltinModel:
             skip = context.shape[1]
         slices = -(-frames // self.slice_frames) + 1
         codes = yield from sample_codes(self.prior, states, mask, slices, settings, self._generator(seed),
-                                        context=given, uncond=uncond, should_cancel=should_cancel)
+                                        context=given, uncond=uncond, should_cancel=should_cancel,
+                                        preview=self._preview)
         with torch.no_grad():
             return self.vqvae.decode(codes)[:, skip:skip + frames].cpu().numpy()
+
+    @torch.no_grad()
+    def _preview(self, codes: torch.Tensor) -> np.ndarray:
+        """The newest frame of the first take, decoded from the last two slices sampled."""
+        return self.vqvae.decode(codes[:1, -2:])[0, -1].cpu().numpy()
 
     def generate_iter(self, prompt: str, frames: int, seed: int, takes: int = 1,
                       settings: SamplingSettings | None = None,

@@ -56,11 +56,14 @@ def sample_codes(prior: Prior, text_states: torch.Tensor, text_mask: torch.Tenso
                  settings: SamplingSettings = SamplingSettings(), generator: torch.Generator | None = None,
                  context: torch.Tensor | None = None, uncond: tuple[torch.Tensor, torch.Tensor] | None = None,
                  should_cancel: Callable[[], bool] | None = None,
+                 preview: Callable[[torch.Tensor], object] | None = None,
                  ) -> Generator[Progress, None, torch.Tensor]:
     """Sample `slices` new latent slices after `context` codes (B, S_ctx, h, w, levels), if any.
 
     text_states (B, M, D) / text_mask (B, M): the prompt per batch row (one row per take).
     uncond: states and mask of the empty prompt (1 or B rows), needed when settings.guided.
+    preview: called with the codes so far (B, S, h, w, levels) each time a slice is complete; what
+    it returns rides on that step's Progress (e.g. a decoded picture for the editor to show).
     Returns codes (B, S_ctx + slices, h, w, levels): the context followed by the new slices.
     """
     cfg = prior.cfg
@@ -90,7 +93,10 @@ def sample_codes(prior: Prior, text_states: torch.Tensor, text_mask: torch.Tenso
             cell = sample_cell(prior, states, settings, generator)  # (B, levels)
             new.append(cell[:, None])
             done += 1
-            yield Progress("codes", done, total)
+            picture = None
+            if preview is not None and (cells.shape[1] + len(new)) % per == 0:
+                picture = preview(torch.cat([cells, *new], 1).reshape(b, -1, cfg.side, cfg.side, levels))
+            yield Progress("codes", done, total, picture)
             if i + 1 < room:
                 states = _states(prior, cell[:, None], None, text_mask, cache, settings)
         cells = torch.cat([cells, *new], dim=1)

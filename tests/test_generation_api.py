@@ -55,6 +55,23 @@ def test_generate_iter_yields_progress_then_returns_frames(tiny):
     assert clips[0].shape == (4, 64, 64, 3)
 
 
+def test_builtin_progress_carries_a_preview_picture_per_latent_slice(tiny):
+    gen = tiny.generate_iter("a green triangle", frames=8, seed=0)
+    events = []
+    try:
+        while True:
+            events.append(next(gen))
+    except StopIteration:
+        pass
+    pictures = [e.preview for e in events if e.preview is not None]
+    per_slice = tiny.prior.cfg.codes_per_slice
+    assert len(pictures) == len(events) // per_slice == 3  # 8 frames = 2 slices, plus one look-ahead
+    palette = {tuple(c) for c in tiny.vqvae.cfg.palette}
+    for picture in pictures:
+        assert picture.shape == (64, 64, 3) and picture.dtype == np.uint8
+        assert {tuple(c) for c in picture.reshape(-1, 3)} <= palette
+
+
 def test_cancel_stops_generation(tiny):
     calls = []
 
