@@ -39,6 +39,20 @@ def test_vqvae_stage_resumes_to_the_same_weights_as_an_unbroken_run(tmp_path):
     assert _states_equal(loaded.state_dict(), whole.state_dict())
 
 
+def test_stop_at_ends_a_run_early_on_the_full_schedule(tmp_path):
+    import dataclasses
+
+    whole = train_vqvae(tiny_vqvae_config(), _vq_cfg(6), tmp_path / "whole", CPU)
+    events = []
+    early = train_vqvae(tiny_vqvae_config(), dataclasses.replace(_vq_cfg(6), stop_at=4), tmp_path / "part",
+                        CPU, events.append)
+    assert torch.load(tmp_path / "part" / "checkpoint.pt", weights_only=False)["step"] == 4
+    assert not _states_equal(early.state_dict(), whole.state_dict())
+    rest = train_vqvae(tiny_vqvae_config(), _vq_cfg(6), tmp_path / "part", CPU, events.append)
+    assert {"event": "resumed", "step": 4} in events
+    assert _states_equal(rest.state_dict(), whole.state_dict())
+
+
 def test_vqvae_stage_stops_when_asked(tmp_path):
     model = train_vqvae(tiny_vqvae_config(), _vq_cfg(50), tmp_path, CPU, should_stop=lambda: True)
     assert not (tmp_path / "checkpoint.pt").exists() and model is not None  # no step, nothing saved

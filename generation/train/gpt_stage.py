@@ -44,6 +44,7 @@ class GPTTrainConfig:
     eval_every: int = 250
     eval_clips: int = 64
     checkpoint_every: int = 25
+    stop_at: int = 0  # end the run after this step (0: at `steps`), keeping the schedule of `steps`
 
 
 def lr_at(step: int, cfg: GPTTrainConfig) -> float:
@@ -108,7 +109,7 @@ def train_gpt(vqvae_path: Path, model_cfg: PriorConfig, cfg: GPTTrainConfig, run
     held_out = (code_batch(vqvae, text, np.random.default_rng(EVAL_SEED), cfg.eval_clips, frames, cfg,
                            ctx.device) if ctx.main else None)
     started, losses = time.time(), []
-    while step < cfg.steps and not should_stop():
+    while step < cfg.steps and not (cfg.stop_at and step >= cfg.stop_at) and not should_stop():
         rng = np.random.default_rng([cfg.seed, step, ctx.rank])
         codes, states, mask = code_batch(vqvae, text, rng, cfg.batch, frames, cfg, ctx.device)
         for group in opt.param_groups:

@@ -43,6 +43,7 @@ class VQVAETrainConfig:
     eval_every: int = 500
     eval_clips: int = 32
     checkpoint_every: int = 100
+    stop_at: int = 0  # end the run after this step (0: at `steps`), keeping the schedule of `steps`
     tokens_from: str = ""  # a trained tokenizer: keep its encoder and codebook, train the decoder only
 
 
@@ -136,7 +137,7 @@ def train_vqvae(model_cfg: VQVAEConfig, cfg: VQVAETrainConfig, run_dir: Path, ct
 
     held_out = eval_clips(cfg.eval_clips) if ctx.main else None
     started = time.time()
-    while step < cfg.steps and not should_stop():
+    while step < cfg.steps and not (cfg.stop_at and step >= cfg.stop_at) and not should_stop():
         rng = np.random.default_rng([cfg.seed, step, ctx.rank])
         batch = sample_batch(rng, cfg.batch, cfg.frames, late_start=0.5, two_objects=0.7)
         target = torch.from_numpy(batch.indices).to(ctx.device)
