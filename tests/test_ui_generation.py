@@ -79,6 +79,38 @@ def test_extend_a_clip_puts_the_continuation_right_after_it(qtbot, window):  # n
     assert v1.clip(b.id).start == 48 and v1.clip_at(50).id == b.id
 
 
+def test_outcome_futures_settle_on_the_qasync_loop(qtbot, window):  # noqa: F811
+    import asyncio
+
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui.generation import JobFailed
+
+    w = window
+    a, b = w.session.project.tracks[0].clips
+    loop = qasync.QEventLoop(QApplication.instance())
+
+    async def scenario():
+        job = w.extend_clip(a.id, 0.5, "flow")
+        done = await asyncio.wait_for(w.generation.outcome(job), 60)
+        assert done is job and job.state is State.DONE
+        assert w.session.project.tracks[0].clip_at(48).generated  # placed before the future settled
+        await asyncio.sleep(0)  # the window's own waiter runs next
+        assert w.statusBar().currentMessage().startswith("Extended by 0.5 s")
+        os.remove(b.media.path)
+        failing = w.extend_clip(b.id, 0.5, "flow")
+        with pytest.raises(JobFailed, match="offline"):
+            await asyncio.wait_for(w.generation.outcome(failing), 60)
+        assert w.generation.outcome(failing).exception() is not None  # an ended job settles at once
+
+    try:
+        loop.run_until_complete(scenario())
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+
+
 def test_cancel_a_running_job_places_nothing(qtbot, window, builtin):  # noqa: F811
     w = window
     panel = w.generate_panel

@@ -5,10 +5,12 @@ The `JobQueue` (desktop/jobs) runs on its own thread and reports every change of
 controller relays those reports to the UI thread with a queued signal, mirrors them into the Jobs
 panel's job rows (whose cancel buttons cancel the queued job), and when a job is done places its
 media: a generated clip at the playhead on the chosen track (or a new one), an extension right
-after the clip it continues, rippling later clips or overwriting them.
+after the clip it continues, rippling later clips or overwriting them. Code that would rather
+wait than listen awaits `outcome(job)`, a future on the editor's qasync loop.
 """
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import random
 from dataclasses import dataclass
@@ -25,6 +27,10 @@ from desktop.ui.playhead import Playhead
 from desktop.ui.session import Session
 
 NEW_TRACK = "new"
+
+
+class JobFailed(Exception):
+    """What `outcome(job)` raises for a job that failed; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,7 @@ class GenerationController(QObject):
         self.queue = JobQueue(self._relay.emit)
         self._rows = {}
         self._placements: dict[int, Placement] = {}
+        self._futures: dict[int, list[asyncio.Future]] = {}
         self._relay.connect(self._on_event, Qt.ConnectionType.QueuedConnection)
 
     # --- requests -----------------------------------------------------------------------------------
@@ -112,6 +119,16 @@ class GenerationController(QObject):
 
         self.queue.submit(Job("Load the built-in model", work, kind="warmup"))
 
+    def outcome(self, job: Job) -> asyncio.Future:
+        """A future on the running asyncio loop that resolves with `job` once it has ended and its
+        media are placed; a failed job raises JobFailed, a cancelled one cancels the future."""
+        future = asyncio.get_running_loop().create_future()
+        if job.active:
+            self._futures.setdefault(job.id, []).append(future)
+        else:
+            _settle(future, job)
+        return future
+
     def shutdown(self) -> None:
         self.queue.close(timeout=2.0)
 
@@ -137,6 +154,8 @@ class GenerationController(QObject):
         if not job.active:
             self._placements.pop(job.id, None)
             self._rows.pop(job.id, None)
+            for future in self._futures.pop(job.id, []):
+                _settle(future, job)
         self.job_changed.emit(job)
 
     def _place(self, job: Job, where: Placement) -> str:
@@ -187,3 +206,14 @@ class GenerationController(QObject):
             placed = organize.place_media(project, media, clip.end, video_track_id=track.id)
             (edits.overwrite if where.overwrite else edits.insert)(history, placed)
         return True
+
+
+def _settle(future: asyncio.Future, job: Job) -> None:
+    if future.done():  # the awaiting side gave up
+        return
+    if job.state is State.DONE:
+        future.set_result(job)
+    elif job.state is State.FAILED:
+        future.set_exception(JobFailed(job.message))
+    else:
+        future.cancel()

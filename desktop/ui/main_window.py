@@ -348,7 +348,29 @@ class MainWindow(QMainWindow):
     def extend_clip(self, clip_id: str, seconds: float, model: str = "flow"):
         """Extend a timeline clip forward; the setting says whether the result ripples or overwrites."""
         overwrite = self.settings.value("generation/extend_overwrites", False, type=bool)
-        return self.generation.extend_clip(clip_id, seconds, model, overwrite=overwrite)
+        job = self.generation.extend_clip(clip_id, seconds, model, overwrite=overwrite)
+        if job is not None:
+            self._announce(job, f"Extended by {seconds:g} s: the new part is right after the clip")
+        return job
+
+    def _announce(self, job, text: str) -> None:
+        """Show `text` in the status bar when `job` is done (its failure shows in the Jobs panel).
+        Needs the editor's asyncio loop; without one (a bare QApplication) nothing is announced."""
+        import asyncio
+
+        from desktop.ui.generation import JobFailed
+
+        async def wait() -> None:
+            try:
+                await self.generation.outcome(job)
+            except (JobFailed, asyncio.CancelledError):
+                return
+            self.show_message(text)
+
+        try:
+            asyncio.get_running_loop().create_task(wait())
+        except RuntimeError:
+            pass
 
     def _toggle_extend_overwrites(self) -> None:
         self.settings.setValue("generation/extend_overwrites", self.act_extend_overwrites.isChecked())
