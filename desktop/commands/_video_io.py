@@ -9,7 +9,6 @@ from typing import Iterable
 import numpy as np
 
 from desktop.errors import UserError
-from desktop.media.writer import write_mp4  # noqa: F401 (the commands write through here)
 
 
 def check_output(out: str, inputs: Iterable[str] = ()) -> None:

@@ -30,7 +30,8 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from desktop.commands._video_io import check_output, has_sound, input_frames, read_tail, write_mp4
+    from desktop.commands._video_io import check_output, has_sound, input_frames, read_tail
+    from desktop.media.writer import write_mp4
     from desktop.commands.generate import ProgressLine, drive
     from desktop.commands.models import use_model_options
 

@@ -8,23 +8,9 @@ from __future__ import annotations
 import os
 import sys
 import time
-from fractions import Fraction
 
+from desktop.commands._rates import parse_rate
 from desktop.errors import UserError
-
-_NTSC = {"23.976": Fraction(24000, 1001), "29.97": Fraction(30000, 1001),
-         "47.952": Fraction(48000, 1001), "59.94": Fraction(60000, 1001)}
-
-
-def parse_rate(text: str) -> Fraction:
-    try:
-        rate = _NTSC.get(text) or Fraction(text)
-    except (ValueError, ZeroDivisionError):
-        raise UserError(f"--fps {text!r} is not a frame rate (e.g. 8, 25, 30000/1001)") from None
-    if rate <= 0:
-        raise UserError(f"--fps {text} must be positive")
-    return rate
-
 
 def parse_size(text: str) -> int | tuple[int, int]:
     """`--size 96` (a square side) or `--size 768x512` (width x height)."""
@@ -90,7 +76,8 @@ def drive(gen, progress: ProgressLine):
 
 
 def run(args) -> int:
-    from desktop.commands._video_io import check_output, write_mp4
+    from desktop.commands._video_io import check_output
+    from desktop.media.writer import write_mp4
     from desktop.commands.models import use_model_options
 
     if not args.prompt.strip():

@@ -7,24 +7,9 @@ from __future__ import annotations
 import os
 import sys
 import time
-from fractions import Fraction
 
+from desktop.commands._rates import parse_rate
 from desktop.errors import UserError
-
-# Decimal spellings of the NTSC rates mean the exact rates.
-_NTSC = {"23.976": Fraction(24000, 1001), "29.97": Fraction(30000, 1001),
-         "47.952": Fraction(48000, 1001), "59.94": Fraction(60000, 1001)}
-
-
-def _rate(text: str) -> Fraction:
-    try:
-        rate = _NTSC.get(text) or Fraction(text)
-    except (ValueError, ZeroDivisionError):
-        raise UserError(f"--fps {text!r} is not a frame rate (e.g. 25, 30000/1001, 29.97)") from None
-    if rate <= 0:
-        raise UserError(f"--fps {text} must be positive")
-    return rate
-
 
 def add_arguments(parser) -> None:
     parser.add_argument("project", help="the project file (.otio)")
@@ -73,7 +58,7 @@ def run(args) -> int:
     if os.path.exists(out) and os.path.exists(project_path) and os.path.samefile(out, project_path):
         raise UserError(f"{out}: is the project file; choose another output")
     project = load(project_path)
-    fps = _rate(args.fps) if args.fps else None
+    fps = parse_rate(args.fps) if args.fps else None
     for name in ("width", "height"):
         value = getattr(args, name)
         if value is not None and value < 2:
