@@ -63,6 +63,8 @@ def main() -> int:
     repaint = QTimer(interval=33)
     repaint.timeout.connect(lambda: window.playhead.seek((window.playhead.frame + 1) % 60))
     repaint.start()
+    warm = window.generation.warm_up()  # as the editor does at start: torch and the prompt encoder load
+    run_until(lambda: not warm.active, 120)
     run_until(lambda: False, 1.0)
     print(f"model: {which}; cores: {os.cpu_count()}; load average: "
           f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}")
