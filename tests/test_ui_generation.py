@@ -12,6 +12,8 @@ from desktop.jobs.queue import State
 from desktop.timeline import edits
 from desktop.ui.jobs_panel import JobState
 from editor_fixture import window  # noqa: F401 (the fixture)
+from test_diffusers_discovery import ltx_folder  # at collection: imported mid-test, pytest rewrote it
+# while worker threads ran and CPython 3.11's ast raised "AST constructor recursion depth mismatch"
 from generation import backends
 from generation.builtin import BuiltinModel
 from generation.tiny import write_tiny_model
@@ -156,8 +158,6 @@ def test_model_list_holds_the_backends_that_generate(qtbot, window):  # noqa: F8
 
 
 def test_a_model_folder_added_in_the_editor_is_remembered_and_listed(qtbot, window, tmp_path):  # noqa: F811
-    from test_diffusers_discovery import ltx_folder
-
     from generation.diffusers.settings import configure
 
     root = tmp_path / "ltx-video"
