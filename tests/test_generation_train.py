@@ -119,3 +119,23 @@ def test_decoder_refinement_keeps_the_codes_and_starts_from_the_same_pictures(tm
     refiner = trained.decoder.refine.out.weight
     assert refiner.abs().sum() > 0  # the correction path learned something
     assert np.isfinite(trained.decode_logits(trained.encode(clips)).detach().numpy()).all()
+
+
+def test_both_stages_train_under_torchrun_with_two_processes(tmp_path):
+    """DistributedDataParallel on CPU (gloo): the path a multi-GPU run takes, with --run-dir as
+    torchrun needs it spelled."""
+    import subprocess
+    import sys
+
+    tiny = ["--model-hidden", "16", "--model-res-blocks", "1", "--model-head-hidden", "16",
+            "--model-code-dim", "8", "--model-codebook-size", "16", "--frames", "8", "--plain-steps", "2"]
+    common = ["--batch", "2", "--warmup", "1", "--eval-every", "6", "--eval-clips", "2", "--threads", "1",
+              "--steps", "6"]
+    run = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2", "-m", "generation.train"]
+    for stage in (["vqvae", "--run-dir", str(tmp_path / "vq"), *tiny],
+                  ["gpt", "--vqvae", str(tmp_path / "vq" / "vqvae.safetensors"), "--run-dir",
+                   str(tmp_path / "gpt"), "--model-width", "32", "--model-layers", "1", "--model-heads", "2"]):
+        done = subprocess.run(run + stage + common, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert '"event": "eval"' in done.stdout
+    assert load_prior(tmp_path / "gpt" / "prior.safetensors").cfg.vocab == 16

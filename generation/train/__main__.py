@@ -49,7 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     _add_fields(gpt, PriorConfig, "model_")
     _add_fields(gpt, GPTTrainConfig)
     for p in (vq, gpt):
-        p.add_argument("--run", required=True, type=Path, help="folder for checkpoints and weights")
+        p.add_argument("--run", "--run-dir", dest="run", required=True, type=Path,
+                       help="folder for checkpoints and weights (spell it --run-dir under torchrun, "
+                            "whose own --run-path option would take --run)")
         p.add_argument("--device", default=None, help="cpu or cuda (default: cuda when present)")
         p.add_argument("--threads", type=int, default=2, help="CPU threads")
     args = parser.parse_args(argv)
