@@ -21,6 +21,7 @@ torch = pytest.importorskip("torch")
 from desktop.errors import UserError  # noqa: E402
 from generation import api, backends  # noqa: E402
 from generation.progress import Cancelled, Progress  # noqa: E402
+from generators import run  # noqa: E402
 
 
 def tiny_text(umt5: bool = False):
@@ -112,16 +113,6 @@ def models(tmp_path_factory):
     yield root
     torch.set_num_threads(threads)
     patch.undo()
-
-
-def run(gen):
-    """Drive a generation generator; return (progress events, result)."""
-    events = []
-    while True:
-        try:
-            events.append(next(gen))
-        except StopIteration as stop:
-            return events, stop.value
 
 
 def clip(frames: int, height: int, width: int) -> np.ndarray:

@@ -12,6 +12,7 @@ from generation import api, backends
 from generation.builtin import BuiltinModel
 from generation.progress import Cancelled, Progress
 from generation.tiny import write_tiny_model
+from generators import run
 
 
 @pytest.fixture(scope="module")
@@ -44,25 +45,13 @@ def test_native_defaults_and_seeds(tiny):
 
 
 def test_generate_iter_yields_progress_then_returns_frames(tiny):
-    gen = api.generate_iter("a green triangle", seconds=0.5, seed=0)
-    events = []
-    try:
-        while True:
-            events.append(next(gen))
-    except StopIteration as stop:
-        clips = stop.value
+    events, clips = run(api.generate_iter("a green triangle", seconds=0.5, seed=0))
     assert all(isinstance(e, Progress) for e in events) and events[-1].fraction == 1.0
     assert clips[0].shape == (4, 64, 64, 3)
 
 
 def test_builtin_progress_carries_a_preview_picture_per_latent_slice(tiny):
-    gen = tiny.generate_iter("a green triangle", frames=8, seed=0)
-    events = []
-    try:
-        while True:
-            events.append(next(gen))
-    except StopIteration:
-        pass
+    events, _ = run(tiny.generate_iter("a green triangle", frames=8, seed=0))
     pictures = [e.preview for e in events if e.preview is not None]
     per_slice = tiny.prior.cfg.codes_per_slice
     assert len(pictures) == len(events) // per_slice == 3  # 8 frames = 2 slices, plus one look-ahead
