@@ -13,17 +13,15 @@ from pathlib import Path
 import torch
 
 from generation.builtin import FPS, WEIGHTS_DIR
+from generation.vqvae.loading import TRAINING_STATS
 from generation.weights import load_weights, save_weights
-
-DROP = ("ema_sum", "ema_count", "recent_use")  # codebook training statistics: not needed to run
-
 
 def ship(vqvae: Path, prior: Path, out: Path, sampling: dict) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for path, name in ((vqvae, "vqvae.safetensors"), (prior, "prior.safetensors")):
         kind, config, state = load_weights(path)
         state = {k: (v.half() if v.is_floating_point() else v) for k, v in state.items()
-                 if not k.endswith(DROP)}
+                 if not k.endswith(TRAINING_STATS)}
         save_weights(out / name, kind, config, state)
     (out / "config.json").write_text(json.dumps({"fps": int(FPS), "sampling": sampling}, indent=2) + "\n")
 

@@ -8,14 +8,16 @@ from generation.vqvae.model import VQVAE
 from generation.weights import load_weights
 
 
+TRAINING_STATS = ("ema_sum", "ema_count", "recent_use")  # codebook statistics: not needed to run
+
+
 def load_vqvae(path: str | Path) -> VQVAE:
     kind, config, state = load_weights(path)
     if kind != "vqvae":
         raise ValueError(f"{path} holds a {kind!r} model, not a VQ-VAE")
     model = VQVAE(VQVAEConfig.from_dict(config))
     result = model.load_state_dict(state, strict=False)
-    stats = ("ema_sum", "ema_count", "recent_use")  # codebook training statistics, left out when shipped
-    wrong = result.unexpected_keys + [k for k in result.missing_keys if not k.endswith(stats)]
+    wrong = result.unexpected_keys + [k for k in result.missing_keys if not k.endswith(TRAINING_STATS)]
     if wrong:
         raise ValueError(f"{path} does not fit the VQ-VAE its config describes: {wrong[:3]}")
     for level in model.quantiser.levels:
