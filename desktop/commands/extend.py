@@ -31,9 +31,9 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from desktop.commands._video_io import check_output, has_sound, input_frames, read_tail
-    from desktop.media.writer import write_mp4
     from desktop.commands.generate import ProgressLine, drive
     from desktop.commands.models import use_model_options
+    from desktop.media.writer import write_mp4
 
     check_output(args.output, [args.input])
     if args.context_frames is not None and args.context_frames < 1:

@@ -77,8 +77,8 @@ def drive(gen, progress: ProgressLine):
 
 def run(args) -> int:
     from desktop.commands._video_io import check_output
-    from desktop.media.writer import write_mp4
     from desktop.commands.models import use_model_options
+    from desktop.media.writer import write_mp4
 
     if not args.prompt.strip():
         raise UserError("the prompt is empty")

@@ -6,6 +6,7 @@ selection and the playhead.
 """
 from __future__ import annotations
 
+import asyncio
 import os
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -17,7 +18,7 @@ from desktop.timeline.model import TrackKind
 from desktop.ui import workers
 from desktop.ui.export_dialog import ExportDialog
 from desktop.ui.generate_panel import GeneratePanel
-from desktop.ui.generation import GenerationController
+from desktop.ui.generation import GenerationController, JobFailed
 from desktop.ui.inspector import Inspector
 from desktop.ui.jobs_panel import JobList, JobsPanel
 from desktop.ui.media_bin import MediaBin
@@ -356,10 +357,6 @@ class MainWindow(QMainWindow):
     def _announce(self, job, text: str) -> None:
         """Show `text` in the status bar when `job` is done (its failure shows in the Jobs panel).
         Needs the editor's asyncio loop; without one (a bare QApplication) nothing is announced."""
-        import asyncio
-
-        from desktop.ui.generation import JobFailed
-
         async def wait() -> None:
             try:
                 await self.generation.outcome(job)
