@@ -139,3 +139,56 @@ def test_both_stages_train_under_torchrun_with_two_processes(tmp_path):
         assert done.returncode == 0, done.stderr[-2000:]
         assert '"event": "eval"' in done.stdout
     assert load_prior(tmp_path / "gpt" / "prior.safetensors").cfg.vocab == 16
+
+
+def test_init_from_starts_from_a_trained_tokenizer_and_trains_every_part(tmp_path):
+    import dataclasses
+
+    import pytest
+
+    from generation.train.ship import ship
+    from generation.train.vqvae_stage import eval_clips
+
+    train_vqvae(tiny_vqvae_config(), _vq_cfg(4), tmp_path / "vq", CPU)
+    path = tmp_path / "vq" / "vqvae.safetensors"
+    source = load_vqvae(path).eval()
+    tuned = dataclasses.replace(_vq_cfg(4), init_from=str(path))
+    start = train_vqvae(tiny_vqvae_config(), dataclasses.replace(tuned, steps=0), tmp_path / "t0", CPU).eval()
+    clips = torch.from_numpy(eval_clips(2, frames=8))
+    assert torch.equal(start.encode(clips), source.encode(clips))
+    assert torch.equal(start.decode(start.encode(clips)), source.decode(source.encode(clips)))
+
+    trained = train_vqvae(tiny_vqvae_config(), tuned, tmp_path / "t4", CPU).eval()
+    for part in ("encoder", "quantiser", "decoder"):
+        before, after = getattr(source, part).state_dict(), getattr(trained, part).state_dict()
+        assert not _states_equal(before, after), f"the {part} did not train"
+
+    train_gpt(path, tiny_prior_config(), GPTTrainConfig(steps=1, batch=2, warmup=1, eval_every=1, eval_clips=2),
+              tmp_path / "gpt", CPU)
+    ship(path, tmp_path / "gpt" / "prior.safetensors", tmp_path / "shipped",
+         {"temperature": 1.0, "top_k": None, "top_p": None, "guidance": 0.0})
+    shipped = dataclasses.replace(tuned, init_from=str(tmp_path / "shipped" / "vqvae.safetensors"))
+    with pytest.raises(ValueError, match="no codebook statistics"):
+        train_vqvae(tiny_vqvae_config(), shipped, tmp_path / "t-shipped", CPU)
+
+
+def test_gpt_init_from_starts_from_a_trained_prior_that_fits_the_tokenizer(tmp_path):
+    import dataclasses
+
+    import pytest
+
+    train_vqvae(tiny_vqvae_config(), _vq_cfg(2), tmp_path / "vq", CPU)
+    vq = tmp_path / "vq" / "vqvae.safetensors"
+    cfg = GPTTrainConfig(steps=3, batch=2, warmup=1, eval_every=3, eval_clips=2)
+    source = train_gpt(vq, tiny_prior_config(), cfg, tmp_path / "gpt", CPU)
+    tuned = dataclasses.replace(cfg, init_from=str(tmp_path / "gpt" / "prior.safetensors"))
+    other = PriorConfig(**{**tiny_prior_config().to_dict(), "width": 48})  # the source's config wins
+    start = train_gpt(vq, other, dataclasses.replace(tuned, steps=0), tmp_path / "g0", CPU)
+    assert _states_equal(start.state_dict(), source.state_dict())
+    trained = train_gpt(vq, other, tuned, tmp_path / "g3", CPU)
+    assert not _states_equal(trained.state_dict(), source.state_dict())
+
+    wider = tiny_vqvae_config()
+    train_vqvae(dataclasses.replace(wider, codebook_size=wider.codebook_size * 2), _vq_cfg(2), tmp_path / "vq2", CPU)
+    with pytest.raises(ValueError, match="codes of another shape"):
+        train_gpt(tmp_path / "vq2" / "vqvae.safetensors", other, tuned, tmp_path / "g-bad", CPU)

@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from generation.prior.config import PriorConfig
+from generation.prior.loading import load_prior
 from generation.prior.model import Prior
 from generation.shapes.batches import sample_batch
 from generation.shapes.render import to_rgb
@@ -45,6 +46,7 @@ class GPTTrainConfig:
     eval_clips: int = 64
     checkpoint_every: int = 25
     stop_at: int = 0  # end the run after this step (0: at `steps`), keeping the schedule of `steps`
+    init_from: str = ""  # a trained prior to start from (e.g. after fine-tuning its tokenizer)
 
 
 def lr_at(step: int, cfg: GPTTrainConfig) -> float:
@@ -83,13 +85,22 @@ def train_gpt(vqvae_path: Path, model_cfg: PriorConfig, cfg: GPTTrainConfig, run
     vqvae = load_vqvae(vqvae_path).to(ctx.device).eval()
     text = TextEncoder(ctx.device)
     state = load_checkpoint(run_dir / "checkpoint.pt")
+    source = load_prior(cfg.init_from) if cfg.init_from and state is None else None
     if state is not None:  # the checkpoint's model config wins over the one asked for
         model_cfg = PriorConfig.from_dict(state["model_config"])
+    elif source is not None:  # so does the source's, which must fit the tokenizer
+        model_cfg = source.cfg
+        fits = (model_cfg.vocab, model_cfg.levels, model_cfg.side) == (
+            vqvae.cfg.codebook_size, vqvae.cfg.levels, vqvae.cfg.latent_side)
+        if not fits:
+            raise ValueError(f"{cfg.init_from} was trained on codes of another shape than {vqvae_path}'s")
     else:
         model_cfg = PriorConfig(**{**model_cfg.to_dict(), "vocab": vqvae.cfg.codebook_size,
                                    "levels": vqvae.cfg.levels, "side": vqvae.cfg.latent_side})
     frames = model_cfg.slices * vqvae.cfg.slice_frames
     model = Prior(model_cfg).to(ctx.device)
+    if source is not None:
+        model.load_state_dict(source.state_dict())
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     rest = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
