@@ -8,6 +8,7 @@ the window keeps the last slices as context, so long clips stay coherent.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable, Generator
 
 import torch
@@ -62,8 +63,8 @@ def sample_codes(prior: Prior, text_states: torch.Tensor, text_mask: torch.Tenso
 
     text_states (B, M, D) / text_mask (B, M): the prompt per batch row (one row per take).
     uncond: states and mask of the empty prompt (1 or B rows), needed when settings.guided.
-    preview: called with the codes so far (B, S, h, w, levels) each time a slice is complete; what
-    it returns rides on that step's Progress (e.g. a decoded picture for the editor to show).
+    preview: called with the codes so far (B, S, h, w, levels) each time a slice is complete, when
+    a consumer asks that step's Progress for its picture (e.g. a decoded frame for the editor).
     Returns codes (B, S_ctx + slices, h, w, levels): the context followed by the new slices.
     """
     cfg = prior.cfg
@@ -95,7 +96,8 @@ def sample_codes(prior: Prior, text_states: torch.Tensor, text_mask: torch.Tenso
             done += 1
             picture = None
             if preview is not None and (cells.shape[1] + len(new)) % per == 0:
-                picture = preview(torch.cat([cells, *new], 1).reshape(b, -1, cfg.side, cfg.side, levels))
+                so_far = torch.cat([cells, *new], 1).reshape(b, -1, cfg.side, cfg.side, levels)
+                picture = partial(preview, so_far)
             yield Progress("codes", done, total, picture)
             if i + 1 < room:
                 states = _states(prior, cell[:, None], None, text_mask, cache, settings)

@@ -52,7 +52,8 @@ def test_generate_iter_yields_progress_then_returns_frames(tiny):
 
 def test_builtin_progress_carries_a_preview_picture_per_latent_slice(tiny):
     events, _ = run(tiny.generate_iter("a green triangle", frames=8, seed=0))
-    pictures = [e.preview for e in events if e.preview is not None]
+    assert all(callable(e.preview) for e in events if e.preview is not None)  # decoded only when asked
+    pictures = [e.picture() for e in events if e.preview is not None]
     per_slice = tiny.prior.cfg.codes_per_slice
     assert len(pictures) == len(events) // per_slice == 3  # 8 frames = 2 slices, plus one look-ahead
     palette = {tuple(c) for c in tiny.vqvae.cfg.palette}

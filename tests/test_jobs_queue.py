@@ -88,3 +88,24 @@ def test_queued_jobs_can_be_reordered_cancelled_and_removed():
     assert [n for n, _ in log] == ["first", "z"]
     assert y.state is State.CANCELLED and x not in queue.jobs()
     queue.close()
+
+
+def test_a_deferred_preview_is_made_on_the_worker_and_kept_on_the_job():
+    import numpy as np
+
+    made_on = []
+
+    def work(should_cancel):
+        def picture():
+            made_on.append(threading.current_thread())
+            return np.full((4, 4, 3), 7, np.uint8)
+        yield Progress("codes", 1, 2, picture)
+        yield Progress("codes", 2, 2)
+        return "done"
+
+    queue = JobQueue()
+    job = queue.submit(Job("g", work))
+    assert queue.wait_idle(10)
+    assert job.state is State.DONE and job.preview is not None and int(job.preview[0, 0, 0]) == 7
+    assert len(made_on) == 1 and made_on[0] is not threading.main_thread()
+    queue.close()

@@ -24,7 +24,7 @@ from typing import Any, Callable, Generator
 from desktop.errors import UserError
 from desktop.jobs.priority import lower_priority
 from desktop.media.errors import Cancelled as MediaCancelled
-from generation.progress import Cancelled as GenerationCancelled
+from generation.progress import Cancelled as GenerationCancelled, Progress
 
 _ids = itertools.count(1)
 
@@ -232,7 +232,7 @@ class JobQueue:
         job.stage = getattr(event, "stage", job.stage)
         job.done = getattr(event, "done", job.done)
         job.total = getattr(event, "total", job.total)
-        preview = getattr(event, "preview", None)
+        preview = event.picture() if isinstance(event, Progress) else getattr(event, "preview", None)
         if preview is not None:
             job.preview = preview
         self._on_event(job)
