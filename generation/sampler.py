@@ -52,7 +52,7 @@ def run_to_end(gen: Generator):
             return stop.value
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def sample_codes(prior: Prior, text_states: torch.Tensor, text_mask: torch.Tensor, slices: int,
                  settings: SamplingSettings = SamplingSettings(), generator: torch.Generator | None = None,
                  context: torch.Tensor | None = None, uncond: tuple[torch.Tensor, torch.Tensor] | None = None,
