@@ -123,8 +123,9 @@ def train_vqvae(model_cfg: VQVAEConfig, cfg: VQVAETrainConfig, run_dir: Path, ct
                          "leave them out): start from a run's vqvae.safetensors")
     if state is not None:  # the checkpoint's model config wins over the one asked for
         model_cfg = VQVAEConfig.from_dict(state["model_config"])
-    elif source is not None:  # the source's tokenizer, with the decoder options asked for
-        model_cfg = VQVAEConfig(**{**source.cfg.to_dict(), "refine_channels": model_cfg.refine_channels})
+    elif source is not None:  # the source's tokenizer, with a refinement path if one is asked for
+        refine = model_cfg.refine_channels or source.cfg.refine_channels
+        model_cfg = VQVAEConfig(**{**source.cfg.to_dict(), "refine_channels": refine})
     model = VQVAE(model_cfg).to(ctx.device)
     if source is not None:
         missing = model.load_state_dict(source.state_dict(), strict=False).missing_keys
