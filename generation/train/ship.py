@@ -16,6 +16,7 @@ from generation.builtin import FPS, WEIGHTS_DIR
 from generation.vqvae.loading import TRAINING_STATS
 from generation.weights import load_weights, save_weights
 
+
 def ship(vqvae: Path, prior: Path, out: Path, sampling: dict) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for path, name in ((vqvae, "vqvae.safetensors"), (prior, "prior.safetensors")):
