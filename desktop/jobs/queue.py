@@ -232,7 +232,7 @@ class JobQueue:
         job.stage = getattr(event, "stage", job.stage)
         job.done = getattr(event, "done", job.done)
         job.total = getattr(event, "total", job.total)
-        preview = event.picture() if isinstance(event, Progress) else getattr(event, "preview", None)
+        preview = event.picture() if isinstance(event, Progress) else None
         if preview is not None:
             job.preview = preview
         self._on_event(job)

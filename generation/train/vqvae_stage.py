@@ -22,9 +22,9 @@ from generation.train.augment import codec_like
 from generation.train.checkpoint import load_checkpoint, save_checkpoint
 from generation.train.distributed import Context, wrap
 from generation.vqvae.config import VQVAEConfig
-from generation.vqvae.loading import TRAINING_STATS, load_vqvae
+from generation.vqvae.loading import load_vqvae
 from generation.vqvae.model import VQVAE, to_input
-from generation.weights import load_weights, save_weights
+from generation.weights import save_weights
 
 EVAL_SEED = 1_000_003  # fresh clips: training draws from other seeds
 
@@ -45,7 +45,7 @@ class VQVAETrainConfig:
     checkpoint_every: int = 100
     stop_at: int = 0  # end the run after this step (0: at `steps`), keeping the schedule of `steps`
     tokens_from: str = ""  # a trained tokenizer: keep its encoder and codebook, train the decoder only
-    init_from: str = ""  # a trained tokenizer to start from, every part trained (codes keep their meaning)
+    init_from: str = ""  # a trained tokenizer to start from, every part trained (its codes change)
 
 
 def pixel_weights(target: torch.Tensor, cfg: VQVAETrainConfig) -> torch.Tensor:
@@ -70,10 +70,6 @@ def train_mode(model: VQVAE, frozen: bool) -> None:
     if frozen:
         model.encoder.eval()
         model.quantiser.eval()
-
-
-def _has_training_stats(path: str) -> bool:
-    return any(k.endswith(TRAINING_STATS) for k in load_weights(path)[2])
 
 
 def lr_at(step: int, cfg: VQVAETrainConfig) -> float:
@@ -117,10 +113,7 @@ def train_vqvae(model_cfg: VQVAEConfig, cfg: VQVAETrainConfig, run_dir: Path, ct
     if cfg.tokens_from and cfg.init_from:
         raise ValueError("give either tokens_from (decoder only) or init_from (every part), not both")
     origin = cfg.tokens_from or cfg.init_from
-    source = load_vqvae(origin) if origin and state is None else None
-    if source is not None and cfg.init_from and not _has_training_stats(cfg.init_from):
-        raise ValueError(f"{cfg.init_from} has no codebook statistics to train on (shipped weights "
-                         "leave them out): start from a run's vqvae.safetensors")
+    source = load_vqvae(origin, training=bool(cfg.init_from)) if origin and state is None else None
     if state is not None:  # the checkpoint's model config wins over the one asked for
         model_cfg = VQVAEConfig.from_dict(state["model_config"])
     elif source is not None:  # the source's tokenizer, with a refinement path if one is asked for
