@@ -52,6 +52,37 @@ def test_held_out_paraphrase_words_and_templates_never_appear_in_training():
     assert not set(C.TRAIN_TEMPLATES) & (set(C.PARAPHRASE_TEMPLATES) - {"{obj}"})
 
 
+def _words(phrases) -> set[str]:
+    return {w for p in phrases for w in p.replace("-", " ").replace(",", " ").split()}
+
+
+def test_wide_training_words_share_no_content_word_with_held_out_wordings():
+    tables = (C.COLOUR_WORDS, C.SHAPE_WORDS, C.SIZE_WORDS, C.BACKGROUND_WORDS, C.DIRECTION_WORDS,
+              C.SPEED_WORDS)
+    entries = [e for t in tables for e in t.values()] + [C.STILL_WORDS, C.VERB_WORDS]
+    train = _words(w for e in entries for w in e[0]) | _words(C.TRAIN_TEMPLATES)
+    held = _words(w for e in entries for w in e[1]) | _words(C.PARAPHRASE_TEMPLATES + C.TEMPLATE_EVAL_TEMPLATES)
+    function_words = {"a", "an", "the", "in", "of", "is", "{obj}", "{bg}"}
+    wide = _words(w for words in C.WIDE_WORDS.values() for w in words) | _words(C.WIDE_TEMPLATES)
+    assert not wide & (held - train - function_words)
+    assert set(C.WIDE_WORDS) == {k for t in tables for k in t} | {"still", "verb"}
+
+
+def test_wide_captions_use_the_extra_words_and_still_name_every_object():
+    rng = np.random.default_rng(3)
+    texts, clips = [], []
+    for _ in range(200):
+        clip = sample_clip(rng, two_objects=0.5)
+        clips.append(clip)
+        texts.append(C.caption(clip, rng, "wide", full=True))
+    for clip, text in zip(clips, texts):
+        for obj in clip.objects:
+            colour = C.COLOUR_WORDS[obj.colour][0] + C.WIDE_WORDS[obj.colour]
+            assert any(w in text for w in colour)
+    extra = {w for words in C.WIDE_WORDS.values() for w in words}
+    assert sum(any(w in t for w in extra) for t in texts) > 150
+
+
 def test_captions_name_every_object_with_words_of_their_wording():
     rng = np.random.default_rng(1)
     for wording, column in (("train", 0), ("paraphrase", 1)):

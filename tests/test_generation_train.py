@@ -192,3 +192,5 @@ def test_gpt_init_from_starts_from_a_trained_prior_that_fits_the_tokenizer(tmp_p
     train_vqvae(dataclasses.replace(wider, codebook_size=wider.codebook_size * 2), _vq_cfg(2), tmp_path / "vq2", CPU)
     with pytest.raises(ValueError, match="codes of another shape"):
         train_gpt(tmp_path / "vq2" / "vqvae.safetensors", other, tuned, tmp_path / "g-bad", CPU)
+    with pytest.raises(ValueError, match="captions must be one of train, wide"):  # never held-out wordings
+        train_gpt(vq, other, dataclasses.replace(cfg, captions="paraphrase"), tmp_path / "g-held", CPU)

@@ -19,15 +19,16 @@ class Batch:
 
 
 def sample_batch(rng: np.random.Generator, size: int, frames: int, empty_captions: float = 0.0,
-                 late_start: float = 0.0, two_objects: float = 0.3) -> Batch:
+                 late_start: float = 0.0, two_objects: float = 0.3, wording: str = "train") -> Batch:
     """`size` random clips of `frames` frames.
 
     With probability `late_start` a window starts later in its clip's motion (after bounces, as
     the windows of a long clip do); its caption still describes the clip from its start.
+    `wording` is a training wording of `captions` ("train" or "wide").
     """
     clips = [sample_clip(rng, two_objects) for _ in range(size)]
     late = rng.random(size) < late_start
     starts = np.where(late, rng.integers(1, 4 * frames, size), 0)
     indices = np.stack([render_indices(c, frames, start=int(s)) for c, s in zip(clips, starts)])
-    captions = ["" if rng.random() < empty_captions else caption(c, rng) for c in clips]
+    captions = ["" if rng.random() < empty_captions else caption(c, rng, wording) for c in clips]
     return Batch(clips, starts, indices, captions)

@@ -3,6 +3,7 @@
 Three wordings that never share a template, so adherence can be measured on prompts the model
 never saw: `train` (what training uses), `template` (held-out templates, training words) and
 `paraphrase` (held-out templates and held-out synonyms, e.g. "crimson ball drifting leftwards").
+`wide` is `train` with many more words and templates, none of them held out.
 """
 from __future__ import annotations
 
@@ -56,6 +57,41 @@ SPEED_WORDS = {
     "fast": (["quickly", "fast"], ["rapidly", "swiftly"]),
 }
 
+# More training words for the `wide` wording, by concept. A prior that hears many ways to say each
+# thing has to lean on what the words mean, not on which words they are, and that is what lets it
+# follow wordings it never heard. No word of a held-out phrase is among them (tested).
+WIDE_WORDS = {
+    "red": ["cherry red", "vermilion", "blood red", "bright red", "brick red"],
+    "green": ["jade", "leaf green", "bright green", "kelly green", "mint green"],
+    "blue": ["royal blue", "cornflower blue", "bright blue", "ultramarine", "electric blue"],
+    "yellow": ["mustard", "sunflower yellow", "bright yellow", "gold", "butter yellow"],
+    "white": ["pearl white", "chalk white", "bright white", "pure white", "cream"],
+    "orange": ["apricot", "carrot orange", "bright orange", "marigold", "tangerine orange"],
+    "purple": ["lavender", "grape", "amethyst", "bright purple", "magenta"],
+    "cyan": ["bright cyan", "light cyan", "blue-green", "electric cyan", "glacier blue"],
+    "circle": ["orb", "disk", "circular shape", "spot", "circular disk", "globe"],
+    "square": ["rectangle", "square shape", "slab", "quadrilateral", "square block", "brick"],
+    "triangle": ["arrowhead", "delta shape", "pointed shape", "cone", "triangular block", "spike"],
+    "small": ["compact", "wee", "smallish", "teeny"],
+    "large": ["massive", "enormous", "oversized", "bulky", "hefty"],
+    "black": ["pure black", "sooty black", "raven black", "dark black"],
+    "gray": ["smoke gray", "stone gray", "dull gray", "smoky grey", "neutral gray"],
+    "navy": ["navy blue", "dark navy", "dusky navy", "night blue"],
+    "forest": ["bottle green", "hunter green", "moss green", "dark olive"],
+    "left": ["in the left direction", "to the left across the screen", "leftward across the frame"],
+    "right": ["in the right direction", "to the right across the screen", "rightward across the frame"],
+    "up": ["up the screen", "higher and higher", "in the upward direction"],
+    "down": ["down the screen", "lower and lower", "in the downward direction"],
+    "up-left": ["up and left", "to the upper left", "up and leftward"],
+    "up-right": ["up and right", "to the upper right", "up and rightward"],
+    "down-left": ["down and left", "to the lower left", "down and leftward"],
+    "down-right": ["down and right", "to the lower right", "down and rightward"],
+    "still": ["stationary", "unmoving", "keeping still", "holding still", "at rest"],
+    "verb": ["shifting", "flying", "sweeping", "sailing", "coasting", "rolling"],
+    "slow": ["at a slow pace", "unhurriedly", "lazily", "calmly"],
+    "fast": ["at high speed", "speedily", "briskly", "at a fast pace"],
+}
+
 # Templates over one object phrase {obj} and a background phrase {bg}.
 TRAIN_TEMPLATES = [
     "{obj} on a {bg} background",
@@ -73,13 +109,23 @@ PARAPHRASE_TEMPLATES = [
     "{obj}",
     "footage showing {obj}, the scene is {bg}",
 ]
-WORDING = {"train": 0, "template": 0, "paraphrase": 1}  # which word list a wording draws from
-TEMPLATES = {"train": TRAIN_TEMPLATES, "template": TEMPLATE_EVAL_TEMPLATES,
-             "paraphrase": PARAPHRASE_TEMPLATES}
+WIDE_TEMPLATES = [
+    "{obj} with a {bg} background",
+    "animation of {obj} on a {bg} background",
+    "{obj} on {bg}",
+    "a {bg} frame with {obj}",
+    "{obj}, {bg} background",
+    "rendering of {obj} over a {bg} field",
+]
+WORDING = {"train": 0, "wide": 0, "template": 0, "paraphrase": 1}  # which word list a wording draws from
+TEMPLATES = {"train": TRAIN_TEMPLATES, "wide": TRAIN_TEMPLATES + WIDE_TEMPLATES,
+             "template": TEMPLATE_EVAL_TEMPLATES, "paraphrase": PARAPHRASE_TEMPLATES}
+TRAINING_WORDINGS = ("train", "wide")
 
 
-def _pick(rng: np.random.Generator, words: tuple[list[str], list[str]], wording: str) -> str:
-    options = words[WORDING[wording]]
+def _pick(rng: np.random.Generator, words: tuple[list[str], list[str]], wording: str,
+          concept: str) -> str:
+    options = words[WORDING[wording]] + (WIDE_WORDS[concept] if wording == "wide" else [])
     return options[int(rng.integers(len(options)))]
 
 
@@ -90,15 +136,17 @@ def _article(phrase: str) -> str:
 def object_phrase(obj: ObjectSpec, rng: np.random.Generator, wording: str = "train",
                   full: bool = False) -> str:
     """"a small red circle moving left slowly"; some parts dropped at random unless `full`."""
-    look = [_pick(rng, COLOUR_WORDS[obj.colour], wording), _pick(rng, SHAPE_WORDS[obj.shape], wording)]
+    look = [_pick(rng, COLOUR_WORDS[obj.colour], wording, obj.colour),
+            _pick(rng, SHAPE_WORDS[obj.shape], wording, obj.shape)]
     if full or rng.random() < 0.5:
-        look.insert(0, _pick(rng, SIZE_WORDS[obj.size], wording))
+        look.insert(0, _pick(rng, SIZE_WORDS[obj.size], wording, obj.size))
     phrase = _article(" ".join(look))
     if obj.direction == "still":
-        return f"{phrase} {_pick(rng, STILL_WORDS, wording)}"
-    motion = f"{_pick(rng, VERB_WORDS, wording)} {_pick(rng, DIRECTION_WORDS[obj.direction], wording)}"
+        return f"{phrase} {_pick(rng, STILL_WORDS, wording, 'still')}"
+    motion = (f"{_pick(rng, VERB_WORDS, wording, 'verb')} "
+              f"{_pick(rng, DIRECTION_WORDS[obj.direction], wording, obj.direction)}")
     if full or rng.random() < 0.4:
-        motion += " " + _pick(rng, SPEED_WORDS[obj.speed], wording)
+        motion += " " + _pick(rng, SPEED_WORDS[obj.speed], wording, obj.speed)
     return f"{phrase} {motion}"
 
 
@@ -108,4 +156,5 @@ def caption(clip: ClipSpec, rng: np.random.Generator, wording: str = "train",
     objects = " and ".join(object_phrase(o, rng, wording, full) for o in clip.objects)
     templates = TEMPLATES[wording]
     template = templates[0] if full else templates[int(rng.integers(len(templates)))]
-    return template.format(obj=objects, bg=_pick(rng, BACKGROUND_WORDS[clip.background], wording))
+    return template.format(obj=objects, bg=_pick(rng, BACKGROUND_WORDS[clip.background], wording,
+                                                 clip.background))

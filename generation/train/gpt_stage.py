@@ -21,6 +21,7 @@ from generation.prior.config import PriorConfig
 from generation.prior.loading import load_prior
 from generation.prior.model import Prior
 from generation.shapes.batches import sample_batch
+from generation.shapes.captions import TRAINING_WORDINGS
 from generation.shapes.render import to_rgb
 from generation.text_encoder import TextEncoder
 from generation.train.checkpoint import load_checkpoint, save_checkpoint
@@ -47,6 +48,7 @@ class GPTTrainConfig:
     checkpoint_every: int = 25
     stop_at: int = 0  # end the run after this step (0: at `steps`), keeping the schedule of `steps`
     init_from: str = ""  # a trained prior to start from (e.g. after fine-tuning its tokenizer)
+    captions: str = "train"  # the captions' wording: "train", or "wide" (many more words)
 
 
 def lr_at(step: int, cfg: GPTTrainConfig) -> float:
@@ -59,7 +61,8 @@ def lr_at(step: int, cfg: GPTTrainConfig) -> float:
 def code_batch(vqvae, text: TextEncoder, rng: np.random.Generator, size: int, frames: int,
                cfg: GPTTrainConfig, device: torch.device) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """(codes (B, L, levels), text states, text mask) for `size` fresh clips."""
-    batch = sample_batch(rng, size, frames, empty_captions=cfg.empty_captions, late_start=cfg.late_start)
+    batch = sample_batch(rng, size, frames, empty_captions=cfg.empty_captions, late_start=cfg.late_start,
+                         wording=cfg.captions)
     with torch.no_grad():
         codes = vqvae.encode(torch.from_numpy(to_rgb(batch.indices)).to(device))
     states, mask = text.encode(batch.captions)
@@ -80,6 +83,8 @@ class Objective(torch.nn.Module):
 def train_gpt(vqvae_path: Path, model_cfg: PriorConfig, cfg: GPTTrainConfig, run_dir: Path,
               ctx: Context, on_event: Callable[[dict], None] = lambda e: None,
               should_stop: Callable[[], bool] = lambda: False) -> Prior:
+    if cfg.captions not in TRAINING_WORDINGS:
+        raise ValueError(f"captions must be one of {', '.join(TRAINING_WORDINGS)}, not {cfg.captions!r}")
     run_dir.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(cfg.seed)
     vqvae = load_vqvae(vqvae_path).to(ctx.device).eval()
