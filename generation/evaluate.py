@@ -55,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--guidance", type=float, action="append",
                         help="guidance scales to measure adherence at (repeatable; default: the model's)")
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--fp32", action="store_true",
+                        help="sample with the prior's float32 weights (default on a CPU: int8 linear layers)")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -70,19 +72,19 @@ def main(argv: list[str] | None = None) -> int:
     if set(parts) - {"tokenizer"}:
         if args.prior:
             model = BuiltinModel(vqvae if args.vqvae else load_vqvae(args.weights / "vqvae.safetensors"),
-                                 load_prior(args.prior), device=args.device)
+                                 load_prior(args.prior), device=args.device, int8=not args.fp32)
             meta = args.weights / "config.json"
             if meta.is_file():
                 model.defaults = SamplingSettings(**json.loads(meta.read_text())["sampling"])
         else:
-            model = BuiltinModel.load(args.weights, args.device)
+            model = BuiltinModel.load(args.weights, args.device, int8=not args.fp32)
         base = model.defaults
         if args.temperature is not None:
             base = dataclasses.replace(base, temperature=args.temperature)
         if args.top_k is not None:
             base = dataclasses.replace(base, top_k=args.top_k)
         model.defaults = base
-        print(f"sampling: {base}")
+        print(f"sampling: {base}; prior weights: {'int8' if model.int8 else 'float32'}")
         if "adherence" in parts:
             for g in args.guidance or [base.guidance]:
                 s = dataclasses.replace(base, guidance=g)

@@ -71,3 +71,28 @@ def test_a_long_clip_slides_its_window(model):
     clip = run_to_end(model.generate_iter("a green circle moving down on a forest green background", 40, seed=1))[0]
     assert clip.shape[0] == 40
     assert analyse(clip[-16:]).main is not None  # the object is still there at the end
+
+
+def test_int8_prior_predicts_like_the_float_one(model):
+    """On a CPU the model samples with int8 linear layers; their predictions of fresh clips' codes
+    stay within a percent of the float32 prior's loss and mostly pick the same code."""
+    import torch
+
+    from generation.prior.int8 import int8_available
+    from generation.prior.loading import load_prior
+    from generation.shapes.batches import sample_batch
+    from generation.shapes.render import to_rgb
+
+    if not int8_available():
+        pytest.skip("this torch build has no quantised CPU kernels")
+    assert model.int8 and isinstance(model.prior.blocks[0].mlp[0], torch.ao.nn.quantized.dynamic.Linear)
+    exact = load_prior(WEIGHTS_DIR / "prior.safetensors").eval()
+    assert isinstance(exact.blocks[0].mlp[0], torch.nn.Linear)
+    batch = sample_batch(np.random.default_rng(7), 6, 16)
+    with torch.no_grad():
+        codes = model.vqvae.encode(torch.from_numpy(to_rgb(batch.indices))).reshape(6, -1, 2)
+        states, mask = model.text.encode(batch.captions)
+        losses = [p.loss(codes, states, mask).item() for p in (exact, model.prior)]
+        picks = [p.logits(p(p.inputs(codes), states, mask), 0).argmax(-1) for p in (exact, model.prior)]
+    assert abs(losses[1] - losses[0]) < 0.01 * losses[0]
+    assert (picks[0] == picks[1]).float().mean() > 0.95
