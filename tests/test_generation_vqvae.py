@@ -119,3 +119,23 @@ def test_weights_round_trip_with_config_inside(tmp_path):
     frames = torch.from_numpy(_frames(1, 8, seed=5))
     assert torch.equal(loaded.encode(frames), model.encode(frames))
     assert torch.equal(loaded.decode(model.encode(frames)), model.decode(model.encode(frames)))
+
+
+def test_loss_weights_mark_edges_on_both_sides_and_a_triangles_tip_most():
+    from generation.shapes.render import render_indices
+    from generation.shapes.world import ClipSpec, ObjectSpec
+    from generation.train.vqvae_stage import VQVAETrainConfig, pixel_weights
+
+    idx = render_indices(ClipSpec("black", (ObjectSpec("red", "triangle", "small", "still", "slow", 32.0, 32.0),)), 1)
+    target = torch.from_numpy(idx.astype(np.int64))[None]  # (1, 1, H, W)
+    plain = pixel_weights(target, VQVAETrainConfig(edge_weight=4.0))[0, 0]
+    cornered = pixel_weights(target, VQVAETrainConfig(edge_weight=4.0, corner_weight=3.0))[0, 0]
+    ys, xs = np.nonzero(idx[0] != idx[0, 0, 0])
+    top, bottom = ys.min(), ys.max()
+    tip = (top, int(round(xs[ys == top].mean())))
+    assert plain[tip] == 5.0 and plain[0, 0] == 1.0  # an edge band and the plain background
+    assert plain[top - 1, tip[1]] == 5.0  # the band lies on the background side too
+    assert cornered[tip] == 8.0  # the tip differs from three neighbours
+    mid_base = (bottom, int(round(xs[ys == bottom].mean())))
+    assert cornered[mid_base] == 5.0  # a straight edge gets no corner weight
+    assert (cornered >= plain).all() and cornered.sum() > plain.sum()
