@@ -26,9 +26,7 @@ def int8_available() -> bool:
 
 def int8_linears(model: nn.Module) -> nn.Module:
     """`model` (on the CPU, for inference) with every nn.Linear replaced by its int8 counterpart,
-    in place; the model itself when int8 kernels are not available."""
-    if not int8_available():
-        return model
+    in place. Needs int8_available()."""
     from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
 
     with warnings.catch_warnings():  # torch announces the move of this API to torchao on every call
