@@ -56,6 +56,11 @@ class BuiltinModel:
                    Fraction(meta["fps"]), SamplingSettings(**meta["sampling"]), device, int8)
 
     @property
+    def prior_weights(self) -> str:
+        """What the prior samples with, for figures: "int8" or "float32"."""
+        return "int8" if self.int8 else "float32"
+
+    @property
     def slice_frames(self) -> int:
         return self.vqvae.cfg.slice_frames
 

@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.top_k is not None:
             base = dataclasses.replace(base, top_k=args.top_k)
         model.defaults = base
-        print(f"sampling: {base}; prior weights: {'int8' if model.int8 else 'float32'}")
+        print(f"sampling: {base}; prior weights: {model.prior_weights}")
         if "adherence" in parts:
             for g in args.guidance or [base.guidance]:
                 s = dataclasses.replace(base, guidance=g)

@@ -77,8 +77,8 @@ def test_wide_captions_use_the_extra_words_and_still_name_every_object():
         texts.append(C.caption(clip, rng, "wide", full=True))
     for clip, text in zip(clips, texts):
         for obj in clip.objects:
-            colour = C.COLOUR_WORDS[obj.colour][0] + C.WIDE_WORDS[obj.colour]
-            assert any(w in text for w in colour)
+            for table, key in ((C.COLOUR_WORDS, obj.colour), (C.SHAPE_WORDS, obj.shape)):
+                assert any(w in text for w in table[key][0] + C.WIDE_WORDS[key])
     extra = {w for words in C.WIDE_WORDS.values() for w in words}
     assert sum(any(w in t for w in extra) for t in texts) > 150
 

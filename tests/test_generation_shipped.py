@@ -86,6 +86,7 @@ def test_int8_prior_predicts_like_the_float_one(model):
     if not int8_available():
         pytest.skip("this torch build has no quantised CPU kernels")
     assert model.int8 and isinstance(model.prior.blocks[0].mlp[0], torch.ao.nn.quantized.dynamic.Linear)
+    assert model.prior_weights == "int8"
     exact = load_prior(WEIGHTS_DIR / "prior.safetensors").eval()
     assert isinstance(exact.blocks[0].mlp[0], torch.nn.Linear)
     batch = sample_batch(np.random.default_rng(7), 6, 16)

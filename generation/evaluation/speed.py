@@ -53,6 +53,6 @@ def evaluate_speed(model, repeats: int = 5) -> SpeedFigures:
     clip_time(plain)  # warm-up
     t_plain, t_guided = clip_time(plain), clip_time(guided)
     codes = model.prior.cfg.window
-    device = f"{model.device} ({'int8' if model.int8 else 'float32'} prior)"
+    device = f"{model.device} ({model.prior_weights} prior)"
     return SpeedFigures(device, t_plain, t_guided, codes / t_plain,
                         _no_cache_rate(model, codes))
