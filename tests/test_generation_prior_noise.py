@@ -1,0 +1,75 @@
+"""The decoder trained on codes the prior re-sampled: the noise itself (valid codes, seeded, a
+share of the cells), and the tokenizer stage that trains on it without moving the codes."""
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+import torch
+
+from generation.prior.model import Prior
+from generation.tiny import tiny_prior_config, tiny_vqvae_config
+from generation.train.distributed import Context
+from generation.train.prior_noise import PriorNoise
+from generation.train.vqvae_stage import VQVAETrainConfig, eval_clips, train_vqvae
+from generation.vqvae.loading import load_vqvae
+from generation.weights import save_weights
+
+CPU = Context(0, 1, torch.device("cpu"))
+STAGE = VQVAETrainConfig(steps=4, batch=2, frames=8, warmup=1, plain_steps=2, eval_every=4, eval_clips=2,
+                         checkpoint_every=2)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A tiny tokenizer trained a few steps and an untrained prior over its codes."""
+    folder = tmp_path_factory.mktemp("noise")
+    train_vqvae(tiny_vqvae_config(), STAGE, folder / "vq", CPU)
+    torch.manual_seed(0)
+    prior = Prior(tiny_prior_config())
+    save_weights(folder / "prior.safetensors", "prior", prior.cfg.to_dict(), prior.state_dict())
+    return folder
+
+
+def _codes(folder, clips: int = 4) -> torch.Tensor:
+    vq = load_vqvae(folder / "vq" / "vqvae.safetensors").eval()
+    return vq.encode(torch.from_numpy(eval_clips(clips, frames=8)))
+
+
+def test_prior_noise_resamples_a_seeded_share_of_cells_with_valid_codes(trained):
+    codes = _codes(trained)
+    captions = ["a red circle moving left"] * len(codes)
+    noisy = PriorNoise(trained / "prior.safetensors", 0.4, torch.device("cpu"))
+    once = noisy(codes, captions, torch.Generator().manual_seed(5))
+    again = noisy(codes, captions, torch.Generator().manual_seed(5))
+    assert once.shape == codes.shape and torch.equal(once, again)
+    changed = (once != codes).any(-1).float().mean().item()
+    assert 0.02 < changed < 0.8  # an untrained prior's picks differ from the true codes where swapped
+    assert 0 <= once.min() and once.max() < tiny_vqvae_config().codebook_size
+    clean = PriorNoise(trained / "prior.safetensors", 0.0, torch.device("cpu"))
+    assert torch.equal(clean(codes, captions, torch.Generator().manual_seed(5)), codes)
+
+
+def test_prior_noise_refuses_clips_longer_than_the_prior_window(trained):
+    codes = torch.cat([_codes(trained, 1)] * 2, dim=1)  # 4 slices; the tiny prior sees 2
+    noisy = PriorNoise(trained / "prior.safetensors", 0.2, torch.device("cpu"))
+    with pytest.raises(ValueError, match="window"):
+        noisy(codes, [""], torch.Generator().manual_seed(0))
+
+
+def test_decoder_trains_on_prior_noise_and_keeps_the_codes(trained, tmp_path):
+    source = load_vqvae(trained / "vq" / "vqvae.safetensors").eval()
+    cfg = dataclasses.replace(STAGE, tokens_from=str(trained / "vq" / "vqvae.safetensors"),
+                              prior_noise=str(trained / "prior.safetensors"), prior_noise_share=0.5)
+    events = []
+    model = train_vqvae(tiny_vqvae_config(), cfg, tmp_path / "run", CPU, events.append).eval()
+    clips = torch.from_numpy(eval_clips(2, frames=8))
+    assert torch.equal(model.encode(clips), source.encode(clips))  # the prior stays valid
+    assert not torch.equal(model.decoder.paint.weight, source.decoder.paint.weight)
+    assert any(e["event"] == "eval" for e in events)
+
+
+def test_prior_noise_needs_a_frozen_tokenizer(trained, tmp_path):
+    cfg = dataclasses.replace(STAGE, prior_noise=str(trained / "prior.safetensors"))
+    with pytest.raises(ValueError, match="tokens_from"):
+        train_vqvae(tiny_vqvae_config(), cfg, tmp_path / "run", CPU)
