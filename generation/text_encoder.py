@@ -32,19 +32,16 @@ class TextEncoder:
         self._cache: OrderedDict[str, torch.Tensor] = OrderedDict()
 
     @torch.no_grad()
-    def _run(self, prompts: list[str]) -> list[torch.Tensor]:
-        enc = self.tokenizer(prompts, padding=True, truncation=True, max_length=64,
-                             return_tensors="pt").to(self.device)
-        states = self.model(**enc).last_hidden_state  # (B, M, 384)
-        lengths = enc["attention_mask"].sum(1).tolist()
-        return [s[:n] for s, n in zip(states, lengths)]
+    def _run(self, prompt: str) -> torch.Tensor:
+        """One prompt at a time: in a padded batch its states would change in the last bits with
+        the other prompts beside it, and a resumed training run would drift from an unbroken one."""
+        enc = self.tokenizer([prompt], truncation=True, max_length=64, return_tensors="pt").to(self.device)
+        return self.model(**enc).last_hidden_state[0]  # (M, 384)
 
     def encode(self, prompts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
         """Prompts -> token states (B, M, 384) and mask (B, M) bool, True on real tokens."""
-        missing = list(dict.fromkeys(p for p in prompts if p not in self._cache))
-        if missing:
-            for p, s in zip(missing, self._run(missing)):
-                self._cache[p] = s
+        for p in dict.fromkeys(p for p in prompts if p not in self._cache):
+            self._cache[p] = self._run(p)
         for p in prompts:
             self._cache.move_to_end(p)
         per = [self._cache[p] for p in prompts]

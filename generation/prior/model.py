@@ -87,10 +87,14 @@ class Prior(nn.Module):
         codes of its lower levels below (..., level)."""
         return self.heads(states, level, below)
 
-    def loss(self, codes: torch.Tensor, text_states: torch.Tensor,
-             text_mask: torch.Tensor) -> torch.Tensor:
-        """Cross-entropy in nats per code (mean over cells and levels) of codes (B, L, levels)."""
-        states = self(self.inputs(codes), text_states, text_mask)
+    def loss(self, codes: torch.Tensor, text_states: torch.Tensor, text_mask: torch.Tensor,
+             given: torch.Tensor | None = None) -> torch.Tensor:
+        """Cross-entropy in nats per code (mean over cells and levels) of codes (B, L, levels).
+
+        `given`: the codes the inputs show, where they differ from the targets (cells re-sampled
+        by the prior itself, so it learns to recover from its own slips; see prior_noise.py).
+        """
+        states = self(self.inputs(codes if given is None else given), text_states, text_mask)
         total = 0.0
         for level in range(self.cfg.levels):
             logits = self.logits(states, level, codes[..., :level])

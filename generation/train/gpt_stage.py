@@ -26,6 +26,7 @@ from generation.shapes.render import to_rgb
 from generation.text_encoder import TextEncoder
 from generation.train.checkpoint import load_checkpoint, save_checkpoint
 from generation.train.distributed import Context, wrap
+from generation.train.prior_noise import PriorNoise
 from generation.vqvae.loading import load_vqvae
 from generation.weights import save_weights
 
@@ -49,6 +50,7 @@ class GPTTrainConfig:
     stop_at: int = 0  # end the run after this step (0: at `steps`), keeping the schedule of `steps`
     init_from: str = ""  # a trained prior to start from (e.g. after fine-tuning its tokenizer)
     captions: str = "train"  # the captions' wording: "train", or "wide" (many more words)
+    input_noise: float = 0.0  # mean share of input cells the prior re-samples itself (prior_noise.py)
 
 
 def lr_at(step: int, cfg: GPTTrainConfig) -> float:
@@ -76,8 +78,9 @@ class Objective(torch.nn.Module):
         super().__init__()
         self.prior = prior
 
-    def forward(self, codes: torch.Tensor, states: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        return self.prior.loss(codes, states, mask)
+    def forward(self, codes: torch.Tensor, states: torch.Tensor, mask: torch.Tensor,
+                given: torch.Tensor | None = None) -> torch.Tensor:
+        return self.prior.loss(codes, states, mask, given)
 
 
 def train_gpt(vqvae_path: Path, model_cfg: PriorConfig, cfg: GPTTrainConfig, run_dir: Path,
@@ -117,6 +120,7 @@ def train_gpt(vqvae_path: Path, model_cfg: PriorConfig, cfg: GPTTrainConfig, run
         step = state["step"]
         on_event({"event": "resumed", "step": step})
     net = wrap(Objective(model), ctx)
+    noise = PriorNoise(model, cfg.input_noise) if cfg.input_noise else None
 
     def save(at: int) -> None:
         save_checkpoint(run_dir / "checkpoint.pt", model=model.state_dict(), optimiser=opt.state_dict(),
@@ -130,7 +134,10 @@ def train_gpt(vqvae_path: Path, model_cfg: PriorConfig, cfg: GPTTrainConfig, run
         codes, states, mask = code_batch(vqvae, text, rng, cfg.batch, frames, cfg, ctx.device)
         for group in opt.param_groups:
             group["lr"] = lr_at(step, cfg)
-        loss = net(codes, states, mask)
+        given = None
+        if noise is not None:
+            given = noise(codes, states, mask, torch.Generator(ctx.device).manual_seed(int(rng.integers(2**62))))
+        loss = net(codes, states, mask, given)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

@@ -22,6 +22,7 @@ from generation.shapes.render import to_rgb
 from generation.train.augment import codec_like
 from generation.train.checkpoint import load_checkpoint, save_checkpoint
 from generation.train.distributed import Context, wrap
+from generation.text_encoder import TextEncoder
 from generation.train.prior_noise import PriorNoise
 from generation.vqvae.config import VQVAEConfig
 from generation.vqvae.loading import load_vqvae
@@ -136,7 +137,8 @@ def train_vqvae(model_cfg: VQVAEConfig, cfg: VQVAETrainConfig, run_dir: Path, ct
     frozen = bool(cfg.tokens_from)
     if cfg.prior_noise and not frozen:
         raise ValueError("prior_noise trains the decoder on a frozen tokenizer's codes: give tokens_from too")
-    noise = PriorNoise(cfg.prior_noise, cfg.prior_noise_share, ctx.device) if cfg.prior_noise else None
+    noise = PriorNoise.load(cfg.prior_noise, cfg.prior_noise_share, ctx.device) if cfg.prior_noise else None
+    text = TextEncoder(ctx.device) if noise is not None else None
     for part in (model.encoder, model.quantiser) if frozen else ():
         part.requires_grad_(False)
     opt = torch.optim.Adam(model.decoder.parameters() if frozen else model.parameters(), lr=cfg.lr)
@@ -168,7 +170,8 @@ def train_vqvae(model_cfg: VQVAEConfig, cfg: VQVAETrainConfig, run_dir: Path, ct
         recode = None
         if noise is not None:
             noise_gen = torch.Generator(ctx.device).manual_seed(int(rng.integers(2**62)))
-            recode = partial(noise, captions=batch.captions, generator=noise_gen)
+            states, mask = text.encode(batch.captions)
+            recode = partial(noise, text_states=states, text_mask=mask, generator=noise_gen)
         out = net(frames, target, pixel_weights(target, cfg), quantise, recode)
         opt.zero_grad(set_to_none=True)
         out["loss"].backward()
