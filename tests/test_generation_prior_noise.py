@@ -1,5 +1,5 @@
-"""The decoder trained on codes the prior re-sampled: the noise itself (valid codes, seeded, a
-share of the cells), and the tokenizer stage that trains on it without moving the codes."""
+"""The prior trained on its own re-sampled cells as context: the noise itself (valid codes,
+seeded, a share of the cells), the loss that reads inputs apart from targets, and the stage."""
 from __future__ import annotations
 
 import dataclasses
@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 import torch
 
+from generation.prior.loading import load_prior
 from generation.prior.model import Prior
 from generation.tiny import tiny_prior_config, tiny_vqvae_config
 from generation.train.distributed import Context
@@ -32,7 +33,7 @@ def trained(tmp_path_factory):
 
 
 def _noise(folder, share: float) -> PriorNoise:
-    return PriorNoise.load(folder / "prior.safetensors", share, torch.device("cpu"))
+    return PriorNoise(load_prior(folder / "prior.safetensors").eval(), share)
 
 
 def _prompt(n: int, words: str = "a red circle moving left"):
@@ -66,24 +67,6 @@ def test_prior_noise_refuses_clips_longer_than_the_prior_window(trained):
         _noise(trained, 0.2)(codes, *_prompt(1), torch.Generator().manual_seed(0))
 
 
-def test_decoder_trains_on_prior_noise_and_keeps_the_codes(trained, tmp_path):
-    source = load_vqvae(trained / "vq" / "vqvae.safetensors").eval()
-    cfg = dataclasses.replace(STAGE, tokens_from=str(trained / "vq" / "vqvae.safetensors"),
-                              prior_noise=str(trained / "prior.safetensors"), prior_noise_share=0.5)
-    events = []
-    model = train_vqvae(tiny_vqvae_config(), cfg, tmp_path / "run", CPU, events.append).eval()
-    clips = torch.from_numpy(eval_clips(2, frames=8))
-    assert torch.equal(model.encode(clips), source.encode(clips))  # the prior stays valid
-    assert not torch.equal(model.decoder.paint.weight, source.decoder.paint.weight)
-    assert any(e["event"] == "eval" for e in events)
-
-
-def test_prior_noise_needs_a_frozen_tokenizer(trained, tmp_path):
-    cfg = dataclasses.replace(STAGE, prior_noise=str(trained / "prior.safetensors"))
-    with pytest.raises(ValueError, match="tokens_from"):
-        train_vqvae(tiny_vqvae_config(), cfg, tmp_path / "run", CPU)
-
-
 def test_prior_trains_on_its_own_resampled_inputs_and_resumes(trained, tmp_path):
     """With input noise the inputs differ from the targets, so the loss differs from the clean
     one; the noise is drawn per step, so a resumed run matches an unbroken one."""
@@ -103,8 +86,6 @@ def test_prior_trains_on_its_own_resampled_inputs_and_resumes(trained, tmp_path)
 
 
 def test_prior_loss_reads_inputs_from_the_given_codes(trained):
-    from generation.prior.loading import load_prior
-
     prior = load_prior(trained / "prior.safetensors").eval()
     codes = _codes(trained, 2).reshape(2, -1, 2)
     states, mask = _prompt(2)

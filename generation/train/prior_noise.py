@@ -1,41 +1,28 @@
-"""Codes as the prior writes them, for training the decoder on.
+"""Codes as the prior writes them, shown back to it as context while it trains.
 
-A decoder trained on the encoder's codes alone meets other codes at generation time: the prior
-picks each cell's codes given the cells before it, and a pick can be plausible alone yet not fit
-its neighbours (a square's corner cell placed a pixel off, which draws a notched or rounded
-corner: most squares the prior drew were read as circles). Re-sampling a share of the cells from
-the prior, teacher-forced on the true codes, shows the decoder such picks while it is still asked
-for the true frames, so it learns to draw the clean shape that the codes around them imply.
-
-The prior meets the same slips in its own context: each later cell is predicted from cells it
-sampled. Shown its own re-sampled cells as inputs while asked for the true codes, it learns to
-hold to the prompt rather than follow a slip (the prior's likelihood of a true square clip is far
-higher under "square" than under "circle", yet it drew circles; a context slip is the likely way
-in). This is the noise augmentation of the context that autoregressive video models use against
-drift.
+Sampling, the prior predicts each cell from cells it sampled itself, and a pick can be plausible
+alone yet not fit its neighbours (a square's corner cell placed a pixel off draws a notched
+corner). Trained only on true context, the prior then follows the slip: its likelihood of a true
+square clip is far higher under "square" than under "circle" (about 20 nats), yet three squares in
+four that it drew came out round. Re-sampling a share of the input cells from the prior itself,
+teacher-forced on the true codes, while the targets stay the true codes, teaches it to hold to
+the prompt and the clip through a slip: the noise augmentation of the context that
+autoregressive video models use against drift.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import torch
 
-from generation.prior.loading import load_prior
 from generation.prior.model import Prior
 
 
 class PriorNoise:
     """`share` is the mean fraction of cells re-sampled; each clip draws its own fraction in
-    [0, 2 * share], so some clips stay nearly clean (the decoder keeps its exact reconstructions,
-    the prior its fit to clean context)."""
+    [0, 2 * share], so some clips stay nearly clean and the prior keeps its fit to clean context."""
 
     def __init__(self, prior: Prior, share: float):
         self.prior = prior
         self.share = share
-
-    @classmethod
-    def load(cls, path: str | Path, share: float, device: torch.device) -> "PriorNoise":
-        return cls(load_prior(path).to(device).eval().requires_grad_(False), share)
 
     @torch.no_grad()
     def __call__(self, codes: torch.Tensor, text_states: torch.Tensor, text_mask: torch.Tensor,

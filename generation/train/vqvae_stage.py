@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import time
-from functools import partial
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
@@ -22,8 +21,6 @@ from generation.shapes.render import to_rgb
 from generation.train.augment import codec_like
 from generation.train.checkpoint import load_checkpoint, save_checkpoint
 from generation.train.distributed import Context, wrap
-from generation.text_encoder import TextEncoder
-from generation.train.prior_noise import PriorNoise
 from generation.vqvae.config import VQVAEConfig
 from generation.vqvae.loading import load_vqvae
 from generation.vqvae.model import VQVAE, to_input
@@ -50,8 +47,6 @@ class VQVAETrainConfig:
     stop_at: int = 0  # end the run after this step (0: at `steps`), keeping the schedule of `steps`
     tokens_from: str = ""  # a trained tokenizer: keep its encoder and codebook, train the decoder only
     init_from: str = ""  # a trained tokenizer to start from, every part trained (its codes change)
-    prior_noise: str = ""  # with tokens_from: a prior over those codes re-samples some cells (prior_noise.py)
-    prior_noise_share: float = 0.2  # mean fraction of cells it re-samples
 
 
 def pixel_weights(target: torch.Tensor, cfg: VQVAETrainConfig) -> torch.Tensor:
@@ -135,10 +130,6 @@ def train_vqvae(model_cfg: VQVAEConfig, cfg: VQVAETrainConfig, run_dir: Path, ct
         missing = model.load_state_dict(source.state_dict(), strict=False).missing_keys
         assert all(k.startswith("decoder.refine.") for k in missing), missing
     frozen = bool(cfg.tokens_from)
-    if cfg.prior_noise and not frozen:
-        raise ValueError("prior_noise trains the decoder on a frozen tokenizer's codes: give tokens_from too")
-    noise = PriorNoise.load(cfg.prior_noise, cfg.prior_noise_share, ctx.device) if cfg.prior_noise else None
-    text = TextEncoder(ctx.device) if noise is not None else None
     for part in (model.encoder, model.quantiser) if frozen else ():
         part.requires_grad_(False)
     opt = torch.optim.Adam(model.decoder.parameters() if frozen else model.parameters(), lr=cfg.lr)
@@ -167,12 +158,7 @@ def train_vqvae(model_cfg: VQVAEConfig, cfg: VQVAETrainConfig, run_dir: Path, ct
         for group in opt.param_groups:
             group["lr"] = lr_at(step, cfg)
         quantise = bool(origin) or step >= cfg.plain_steps  # a trained codebook needs no warm-up
-        recode = None
-        if noise is not None:
-            noise_gen = torch.Generator(ctx.device).manual_seed(int(rng.integers(2**62)))
-            states, mask = text.encode(batch.captions)
-            recode = partial(noise, text_states=states, text_mask=mask, generator=noise_gen)
-        out = net(frames, target, pixel_weights(target, cfg), quantise, recode)
+        out = net(frames, target, pixel_weights(target, cfg), quantise)
         opt.zero_grad(set_to_none=True)
         out["loss"].backward()
         opt.step()

@@ -1,8 +1,6 @@
 """The VQ-VAE tokenizer: frames <-> a grid of discrete codes per latent time slice."""
 from __future__ import annotations
 
-from typing import Callable
-
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -54,19 +52,13 @@ class VQVAE(nn.Module):
         return self.palette[self.decode_logits(codes).argmax(2)]
 
     def forward(self, frames: torch.Tensor, target: torch.Tensor, weights: torch.Tensor,
-                quantise: bool = True, recode: Callable[[torch.Tensor], torch.Tensor] | None = None,
-                ) -> dict[str, torch.Tensor]:
+                quantise: bool = True) -> dict[str, torch.Tensor]:
         """Training losses. frames (B, T, 3, H, W) float input (may be augmented), target palette
         indices (B, T, H, W), per-pixel loss weights (B, T, H, W). Without `quantise` the latents
-        pass straight through (a warm-up, so the codebook starts from informative encodings).
-        `recode` replaces the codes the decoder reads (training the decoder alone: no gradient
-        reaches the encoder through codes it did not choose)."""
+        pass straight through (a warm-up, so the codebook starts from informative encodings)."""
         z = self.encoder(frames)
         if quantise:
             q, codes, commitment = self._quantise(z)
-            if recode is not None:
-                codes = recode(codes)
-                q = self.quantiser.lookup(codes).permute(0, 1, 4, 2, 3)
         else:
             codes = torch.zeros(z.shape[:2] + z.shape[3:] + (self.cfg.levels,), dtype=torch.long)
             q, commitment = z, z.sum() * 0
