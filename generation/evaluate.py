@@ -24,6 +24,8 @@ def _show(title: str, figures) -> None:
     for key, value in values.items():
         if isinstance(value, float):
             value = f"{value:.4g}"
+        elif isinstance(value, dict):
+            value = ", ".join(f"{k} {v:.4g}" for k, v in value.items())
         elif key == "examples":
             value = "\n".join(f"      {p!r} -> {r}" for p, r in value)
             value = "\n" + value

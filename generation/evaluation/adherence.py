@@ -9,7 +9,7 @@ import numpy as np
 from generation.sampler import SamplingSettings, run_to_end
 from generation.shapes.analyser import analyse
 from generation.shapes.captions import caption
-from generation.shapes.world import ClipSpec, sample_object, BACKGROUNDS
+from generation.shapes.world import BACKGROUNDS, SHAPES, ClipSpec, sample_object
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class AdherenceFigures:
     direction: float
     background: float
     all_three: float  # colour, shape and direction all right
+    shape_by_kind: dict[str, float]  # shape right, per shape asked for (squares lag: MODEL_CARD.md)
     examples: tuple[tuple[str, str], ...]  # (prompt, what the analyser read) for a few
 
 
@@ -53,5 +54,8 @@ def evaluate_adherence(model, wording: str, n: int = 48, settings: SamplingSetti
             if len(examples) < 4:
                 read = f"{reading.background}: " + (f"{got.colour} {got.shape} {got.direction}" if got else "nothing")
                 examples.append((prompt, read))
+    asked = np.array([spec.objects[0].shape for _, spec in prompts])
+    by_kind = {k: float(hits[asked == k, 1].mean()) for k in SHAPES if (asked == k).any()}
     return AdherenceFigures(wording, n, *(float(v) for v in hits.mean(0)),
-                            all_three=float(hits[:, :3].all(1).mean()), examples=tuple(examples))
+                            all_three=float(hits[:, :3].all(1).mean()), shape_by_kind=by_kind,
+                            examples=tuple(examples))

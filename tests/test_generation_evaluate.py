@@ -1,0 +1,43 @@
+"""The evaluation script on a tiny model: every part runs and prints its figures, and the
+adherence figures add up (the per-shape breakdown matches the overall shape figure)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from generation.shapes.world import SHAPES
+from generation.tiny import write_tiny_model
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    return write_tiny_model(tmp_path_factory.mktemp("tiny"))
+
+
+def test_adherence_figures_break_shape_down_by_the_shape_asked_for(tiny):
+    from generation.builtin import BuiltinModel
+    from generation.evaluation.adherence import eval_prompts, evaluate_adherence
+
+    model = BuiltinModel.load(tiny)
+    figures = evaluate_adherence(model, "template", n=6, batch=3)
+    asked = [spec.objects[0].shape for _, spec in eval_prompts("template", 6)]
+    assert set(figures.shape_by_kind) == set(asked) <= set(SHAPES)
+    weighted = sum(figures.shape_by_kind[k] * asked.count(k) for k in figures.shape_by_kind) / 6
+    assert figures.shape == pytest.approx(weighted)
+    for value in (figures.colour, figures.shape, figures.direction, figures.background, figures.all_three):
+        assert 0.0 <= value <= 1.0
+    assert figures.all_three <= min(figures.colour, figures.shape, figures.direction)
+
+
+def test_evaluate_prints_every_part(tiny, capsys):
+    from generation.evaluate import main
+
+    assert main(["--weights", str(tiny), "--prompts", "2", "--clips", "2", "--recon-clips", "2",
+                 "--guidance", "0", "--threads", "1"]) == 0
+    out = capsys.readouterr().out
+    for title in ("== tokenizer", "== adherence, template prompts, guidance 0.0",
+                  "== adherence, paraphrase prompts", "== extension, with caption", "== speed"):
+        assert title in out
+    psnr = float(next(line for line in out.splitlines() if line.strip().startswith("psnr:")).split(":")[1])
+    assert np.isfinite(psnr) and psnr > 0
+    assert "shape_by_kind:" in out
