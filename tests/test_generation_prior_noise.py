@@ -3,6 +3,7 @@ seeded, a share of the cells), the loss that reads inputs apart from targets, an
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import pytest
 import torch
@@ -36,10 +37,15 @@ def _noise(folder, share: float) -> PriorNoise:
     return PriorNoise(load_prior(folder / "prior.safetensors").eval(), share)
 
 
-def _prompt(n: int, words: str = "a red circle moving left"):
+@functools.cache
+def _encoder():
     from generation.text_encoder import TextEncoder
 
-    return TextEncoder().encode([words] * n)
+    return TextEncoder()
+
+
+def _prompt(n: int, words: str = "a red circle moving left"):
+    return _encoder().encode([words] * n)
 
 
 def _codes(folder, clips: int = 4) -> torch.Tensor:

@@ -14,6 +14,9 @@ from __future__ import annotations
 import torch
 
 from generation.prior.model import Prior
+from generation.sampler import SamplingSettings, sample_cell
+
+UNFILTERED = SamplingSettings(temperature=1.0, top_k=None)  # the prior's own distribution
 
 
 class PriorNoise:
@@ -34,11 +37,7 @@ class PriorNoise:
         if flat.shape[1] > self.prior.cfg.window:
             raise ValueError(f"{flat.shape[1]} cells exceed the prior's window of {self.prior.cfg.window}")
         h = self.prior(self.prior.inputs(flat), text_states, text_mask)  # teacher-forced: true cells before
-        picks = flat[..., :0]
-        for level in range(levels):
-            probs = self.prior.logits(h, level, picks).softmax(-1)
-            pick = torch.multinomial(probs.reshape(-1, probs.shape[-1]), 1, generator=generator)
-            picks = torch.cat([picks, pick.reshape(b, -1, 1)], -1)
+        picks = sample_cell(self.prior, h.reshape(-1, h.shape[-1]), UNFILTERED, generator).reshape(flat.shape)
         fraction = torch.rand(b, 1, generator=generator, device=generator.device) * 2 * self.share
         swap = torch.rand(flat.shape[:2], generator=generator, device=generator.device) < fraction
         return torch.where(swap[..., None], picks, flat).reshape(codes.shape)
