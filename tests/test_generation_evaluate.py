@@ -29,7 +29,17 @@ def test_adherence_figures_break_shape_down_by_the_shape_asked_for(tiny):
     assert figures.all_three <= min(figures.colour, figures.shape, figures.direction)
 
 
-def test_evaluate_prints_every_part(tiny, capsys):
+@pytest.fixture
+def torch_threads():
+    """The script sets torch's thread count for the whole process: put it back for later tests."""
+    import torch
+
+    threads = torch.get_num_threads()
+    yield
+    torch.set_num_threads(threads)
+
+
+def test_evaluate_prints_every_part(tiny, capsys, torch_threads):
     from generation.evaluate import main
 
     assert main(["--weights", str(tiny), "--prompts", "2", "--clips", "2", "--recon-clips", "2",

@@ -117,6 +117,19 @@ def test_paused_seek_shows_exactly_that_frame(media, make_player):
         assert player.position() == frame
 
 
+def test_a_closed_player_calls_nothing_back(media, make_player):
+    rec = Recorder()
+    player = make_player(project_of(media["counted"]), rec)
+    rec.wait_picture(player, 0)
+    player.close()
+    calls = (rec.pictures.qsize(), len(rec.states), len(rec.messages))
+    player.play()
+    player.seek(1)
+    player.step(1)
+    time.sleep(0.2)
+    assert (rec.pictures.qsize(), len(rec.states), len(rec.messages)) == calls
+
+
 def test_scrubbing_ends_on_the_last_frame_asked_for(media, make_player):
     rec = Recorder()
     player = make_player(project_of(media["counted"]), rec)

@@ -379,8 +379,10 @@ class Player:
             self._events.append(("message", (text,)))
 
     def _dispatch(self) -> None:
+        """Hand the queued events to the callbacks; none once closed (their receivers may be gone,
+        e.g. a closed viewer's widgets, and a worker that outlived close's join must not reach them)."""
         with self._lock:
-            events, self._events = self._events, []
+            events, self._events = ([] if self._closed else self._events), []
         for kind, args in events:
             callback = {"picture": self.on_picture, "state": self.on_state, "message": self.on_message}[kind]
             if callback is not None:
