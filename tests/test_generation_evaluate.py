@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from generation.shapes.world import SHAPES
+from generation.shapes.world import DIRECTIONS, SHAPES
 from generation.tiny import write_tiny_model
 
 
@@ -20,10 +20,12 @@ def test_adherence_figures_break_shape_down_by_the_shape_asked_for(tiny):
 
     model = BuiltinModel.load(tiny)
     figures = evaluate_adherence(model, "template", n=6, batch=3)
-    asked = [spec.objects[0].shape for _, spec in eval_prompts("template", 6)]
-    assert set(figures.shape_by_kind) == set(asked) <= set(SHAPES)
-    weighted = sum(figures.shape_by_kind[k] * asked.count(k) for k in figures.shape_by_kind) / 6
-    assert figures.shape == pytest.approx(weighted)
+    specs = [spec.objects[0] for _, spec in eval_prompts("template", 6)]
+    for overall, by_kind, asked, kinds in ((figures.shape, figures.shape_by_kind, [o.shape for o in specs], SHAPES),
+                                           (figures.direction, figures.direction_by_kind,
+                                            [o.direction for o in specs], DIRECTIONS)):
+        assert set(by_kind) == set(asked) <= set(kinds)
+        assert overall == pytest.approx(sum(by_kind[k] * asked.count(k) for k in by_kind) / 6)
     for value in (figures.colour, figures.shape, figures.direction, figures.background, figures.all_three):
         assert 0.0 <= value <= 1.0
     assert figures.all_three <= min(figures.colour, figures.shape, figures.direction)
@@ -50,4 +52,4 @@ def test_evaluate_prints_every_part(tiny, capsys, torch_threads):
         assert title in out
     psnr = float(next(line for line in out.splitlines() if line.strip().startswith("psnr:")).split(":")[1])
     assert np.isfinite(psnr) and psnr > 0
-    assert "shape_by_kind:" in out
+    assert "shape_by_kind:" in out and "direction_by_kind:" in out

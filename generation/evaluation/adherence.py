@@ -9,7 +9,7 @@ import numpy as np
 from generation.sampler import SamplingSettings, run_to_end
 from generation.shapes.analyser import analyse
 from generation.shapes.captions import caption
-from generation.shapes.world import BACKGROUNDS, SHAPES, ClipSpec, sample_object
+from generation.shapes.world import BACKGROUNDS, DIRECTIONS, SHAPES, ClipSpec, sample_object
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class AdherenceFigures:
     background: float
     all_three: float  # colour, shape and direction all right
     shape_by_kind: dict[str, float]  # shape right, per shape asked for (squares lag: MODEL_CARD.md)
+    direction_by_kind: dict[str, float]  # direction right, per direction asked for
     examples: tuple[tuple[str, str], ...]  # (prompt, what the analyser read) for a few
 
 
@@ -54,8 +55,15 @@ def evaluate_adherence(model, wording: str, n: int = 48, settings: SamplingSetti
             if len(examples) < 4:
                 read = f"{reading.background}: " + (f"{got.colour} {got.shape} {got.direction}" if got else "nothing")
                 examples.append((prompt, read))
-    asked = np.array([spec.objects[0].shape for _, spec in prompts])
-    by_kind = {k: float(hits[asked == k, 1].mean()) for k in SHAPES if (asked == k).any()}
     return AdherenceFigures(wording, n, *(float(v) for v in hits.mean(0)),
-                            all_three=float(hits[:, :3].all(1).mean()), shape_by_kind=by_kind,
+                            all_three=float(hits[:, :3].all(1).mean()),
+                            shape_by_kind=_by_kind([s.objects[0].shape for _, s in prompts], hits[:, 1], SHAPES),
+                            direction_by_kind=_by_kind([s.objects[0].direction for _, s in prompts], hits[:, 2],
+                                                       DIRECTIONS),
                             examples=tuple(examples))
+
+
+def _by_kind(asked: list[str], right: np.ndarray, kinds) -> dict[str, float]:
+    """The share right among the prompts that asked for each kind (kinds never asked are left out)."""
+    asked = np.array(asked)
+    return {k: float(right[asked == k].mean()) for k in kinds if (asked == k).any()}
