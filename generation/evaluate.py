@@ -15,7 +15,7 @@ from pathlib import Path
 
 import torch
 
-PARTS = ("tokenizer", "adherence", "extension", "speed")
+PARTS = ("tokenizer", "words", "adherence", "extension", "speed")
 
 
 def _show(title: str, figures) -> None:
@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     from generation.evaluation.extension import evaluate_extension
     from generation.evaluation.speed import evaluate_speed
     from generation.evaluation.tokenizer import evaluate_tokenizer
+    from generation.evaluation.words import evaluate_words
     from generation.prior.loading import load_prior
     from generation.sampler import SamplingSettings
     from generation.vqvae.loading import load_vqvae
@@ -71,7 +72,12 @@ def main(argv: list[str] | None = None) -> int:
             vqvae = BuiltinModel.load(args.weights, args.device).vqvae
         _show(f"tokenizer ({args.vqvae or args.weights})",
               evaluate_tokenizer(vqvae.to(args.device).eval(), args.recon_clips))
-    if set(parts) - {"tokenizer"}:
+    if "words" in parts:
+        from generation.text_encoder import TextEncoder
+
+        _show("text encoder: held-out paraphrase words nearest a training word of their concept",
+              evaluate_words(TextEncoder(args.device)))
+    if set(parts) - {"tokenizer", "words"}:
         if args.prior:
             model = BuiltinModel(vqvae if args.vqvae else load_vqvae(args.weights / "vqvae.safetensors"),
                                  load_prior(args.prior), device=args.device, int8=not args.fp32)

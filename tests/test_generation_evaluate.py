@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from generation.shapes.world import DIRECTIONS, SHAPES
 from generation.tiny import write_tiny_model
@@ -47,9 +48,25 @@ def test_evaluate_prints_every_part(tiny, capsys, torch_threads):
     assert main(["--weights", str(tiny), "--prompts", "2", "--clips", "2", "--recon-clips", "2",
                  "--guidance", "0", "--threads", "1"]) == 0
     out = capsys.readouterr().out
-    for title in ("== tokenizer", "== adherence, template prompts, guidance 0.0",
+    for title in ("== tokenizer", "== text encoder", "== adherence, template prompts, guidance 0.0",
                   "== adherence, paraphrase prompts", "== extension, with caption", "== speed"):
         assert title in out
     psnr = float(next(line for line in out.splitlines() if line.strip().startswith("psnr:")).split(":")[1])
     assert np.isfinite(psnr) and psnr > 0
     assert "shape_by_kind:" in out and "direction_by_kind:" in out
+
+
+def test_encoder_word_figures_count_each_held_out_word_once():
+    from generation.evaluation.words import ATTRIBUTES, evaluate_words, phrase_vectors
+    from generation.text_encoder import TextEncoder
+
+    encoder = TextEncoder()
+    figures = evaluate_words(encoder)
+    assert set(figures.nearest_right) == set(ATTRIBUTES)
+    held = {a: sum(len(h) for _, h in words.values()) for a, words in ATTRIBUTES.items()}
+    missed = sum(round((1 - figures.nearest_right[a]) * n) for a, n in held.items())
+    assert missed == len(figures.examples)
+    # a phrase's vector is the mean of its word tokens' states, without [CLS] and [SEP]
+    states, _ = encoder.encode(["deep blue"])
+    expected = torch.nn.functional.normalize(states[0, 1:-1].mean(0), dim=0)
+    assert torch.allclose(phrase_vectors(encoder, ["deep blue", "a"])[0], expected, atol=1e-6)
