@@ -35,8 +35,6 @@ def test_adherence_figures_break_shape_down_by_the_shape_asked_for(tiny):
 @pytest.fixture
 def torch_threads():
     """The script sets torch's thread count for the whole process: put it back for later tests."""
-    import torch
-
     threads = torch.get_num_threads()
     yield
     torch.set_num_threads(threads)
