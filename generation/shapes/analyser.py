@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from generation.shapes.render import shape_mask
 from generation.shapes.world import BACKGROUNDS, DIRECTIONS, PALETTE, PALETTE_NAMES, bounce
 
 MIN_AREA = 0.004  # an object covers at least this fraction of the frame on average (16 px at 64)
@@ -60,16 +61,31 @@ def _touching(a: np.ndarray, b: np.ndarray) -> np.ndarray:
                 & (a[:, 1] <= b[:, 3]) & (b[:, 1] <= a[:, 3]))
 
 
-def _shape(areas: np.ndarray, boxes: np.ndarray, clear: np.ndarray) -> str:
-    """Median fill of the bounding box: square ~1, circle ~pi/4, upward triangle ~1/2.
+def _shape(masks: np.ndarray, clear: np.ndarray) -> str:
+    """The ideal shape that best overlaps the object, frame by frame.
 
-    Only frames where no other object touches this one count (if there are any such frames).
+    Each frame's mask is compared (intersection over union) with a circle, a square and an
+    upward triangle of the same area and centre of mass, and the shape with the best mean overlap
+    wins. A few stray pixels along an edge barely move that overlap, where they would widen a
+    bounding box. Only frames where no other object touches this one count (if there are any).
     """
-    seen = areas > 0
-    use = seen & clear if (seen & clear).any() else seen
-    fill = areas[use] / ((boxes[use, 2] - boxes[use, 0]) * (boxes[use, 3] - boxes[use, 1]))
-    fill = float(np.median(fill))
-    return "square" if fill > 0.89 else "circle" if fill > 0.64 else "triangle"
+    seen = masks.any((1, 2))
+    use = np.nonzero(seen & clear if (seen & clear).any() else seen)[0]
+    m = masks[use]
+    side = m.shape[-1]
+    area = m.sum((1, 2)).astype(np.float64)
+    grid = np.arange(side) + 0.5
+    mx = (m.sum(1) * grid).sum(1) / area
+    my = (m.sum(2) * grid).sum(1) / area
+    best, overlap = "circle", -1.0
+    for shape, half, lift in (("circle", np.sqrt(area / np.pi), 0.0), ("square", np.sqrt(area) / 2, 0.0),
+                              ("triangle", np.sqrt(area / 2), 1 / 3)):
+        # a triangle's centre of mass lies a third of its half-height below its box centre
+        ideal = shape_mask(shape, half, np.stack([mx, my - lift * half], axis=1), side)
+        iou = float(np.mean((ideal & m).sum((1, 2)) / (ideal | m).sum((1, 2))))
+        if iou > overlap:
+            best, overlap = shape, iou
+    return best
 
 
 def _fit_axis(pos: np.ndarray, half: float, side: int) -> float:
@@ -97,7 +113,7 @@ def _object(name: str, masks: np.ndarray, boxes: np.ndarray, clear: np.ndarray) 
     centres = np.stack([boxes[:, 0] + boxes[:, 2], boxes[:, 1] + boxes[:, 3]], axis=1) / 2
     vx = _fit_axis(centres[:, 0], float(np.nanmedian(boxes[:, 2] - boxes[:, 0])) / 2, side)
     vy = _fit_axis(centres[:, 1], float(np.nanmedian(boxes[:, 3] - boxes[:, 1])) / 2, side)
-    shape = _shape(areas, boxes, clear)
+    shape = _shape(masks, clear)
     return ObjectReading(name, shape, _direction(vx, vy, side), (vx, vy), centres, areas)
 
 

@@ -10,22 +10,28 @@ import numpy as np
 from generation.shapes.world import PALETTE, PALETTE_NAMES, SIZE, ClipSpec, ObjectSpec, track
 
 
-def object_mask(obj: ObjectSpec, centres: np.ndarray, side: int) -> np.ndarray:
-    """Boolean (T, side, side) coverage of an object whose box centres are `centres` (T, 2)."""
-    half = obj.extent(side) / 2
+def shape_mask(shape: str, half: float | np.ndarray, centres: np.ndarray, side: int) -> np.ndarray:
+    """Boolean (T, side, side) coverage of a shape of half-extent `half` (a number, or one per
+    frame) whose box centres are `centres` (T, 2). The analyser draws ideal shapes with it too."""
+    half = np.asarray(half, dtype=np.float32).reshape(-1, 1, 1)
     grid = np.arange(side, dtype=np.float32) + 0.5
     cx = centres[:, 0, None, None].astype(np.float32)
     cy = centres[:, 1, None, None].astype(np.float32)
     dx = grid[None, None, :] - cx  # (T, 1, W)
     dy = grid[None, :, None] - cy  # (T, H, 1)
-    if obj.shape == "circle":
+    if shape == "circle":
         return dx * dx + dy * dy <= half * half
-    if obj.shape == "square":
+    if shape == "square":
         return (np.abs(dx) <= half) & (np.abs(dy) <= half)
-    if obj.shape == "triangle":  # pointing up: apex at the top centre, base along the bottom
+    if shape == "triangle":  # pointing up: apex at the top centre, base along the bottom
         down = dy + half  # distance below the apex
         return (down >= 0) & (dy <= half) & (np.abs(dx) <= down / 2)
-    raise ValueError(f"unknown shape {obj.shape!r}")
+    raise ValueError(f"unknown shape {shape!r}")
+
+
+def object_mask(obj: ObjectSpec, centres: np.ndarray, side: int) -> np.ndarray:
+    """Boolean (T, side, side) coverage of an object whose box centres are `centres` (T, 2)."""
+    return shape_mask(obj.shape, obj.extent(side) / 2, centres, side)
 
 
 def render_indices(clip: ClipSpec, frames: int, side: int = SIZE, start: int = 0) -> np.ndarray:
