@@ -16,6 +16,13 @@ from pathlib import Path
 import torch
 
 PARTS = ("tokenizer", "words", "adherence", "extension", "speed")
+WORDINGS = ("template", "paraphrase")
+
+
+def _standard_error(share: float, n: int) -> float:
+    """In percentage points: how far a share measured on n prompts strays by chance (one sigma),
+    so that two models' figures are not compared closer than that."""
+    return 100 * (share * (1 - share) / n) ** 0.5
 
 
 def _show(title: str, figures) -> None:
@@ -51,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prior", type=Path, help="prior weights (instead of --weights)")
     parser.add_argument("--only", choices=PARTS, action="append", help="parts to run (default: all)")
     parser.add_argument("--prompts", type=int, default=48, help="prompts per adherence wording")
+    parser.add_argument("--wording", choices=WORDINGS, action="append",
+                        help="adherence wordings to run (repeatable; default: both)")
     parser.add_argument("--clips", type=int, default=48, help="clips for the extension figures")
     parser.add_argument("--recon-clips", type=int, default=200, help="clips for the tokenizer figures")
     parser.add_argument("--temperature", type=float)
@@ -96,9 +105,12 @@ def main(argv: list[str] | None = None) -> int:
         if "adherence" in parts:
             for g in args.guidance or [base.guidance]:
                 s = dataclasses.replace(base, guidance=g)
-                for wording in ("template", "paraphrase"):
-                    _show(f"adherence, {wording} prompts, guidance {g}",
-                          evaluate_adherence(model, wording, args.prompts, s))
+                for wording in args.wording or WORDINGS:
+                    figures = evaluate_adherence(model, wording, args.prompts, s)
+                    _show(f"adherence, {wording} prompts, guidance {g}", figures)
+                    print(f"  (standard error of a share of {figures.prompts} prompts: "
+                          f"{_standard_error(0.8, figures.prompts):.1f} points at 80%, "
+                          f"{_standard_error(0.5, figures.prompts):.1f} at 50%)")
         if "extension" in parts:
             for caption in (False, True):
                 _show(f"extension, {'with' if caption else 'without'} caption",

@@ -54,6 +54,17 @@ def test_evaluate_prints_every_part(tiny, capsys, torch_threads):
     assert "shape_by_kind:" in out and "direction_by_kind:" in out
 
 
+def test_evaluate_runs_only_the_wording_asked_for_and_gives_its_standard_error(tiny, capsys, torch_threads):
+    from generation.evaluate import main
+
+    assert main(["--weights", str(tiny), "--only", "adherence", "--wording", "template", "--prompts", "4",
+                 "--threads", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "== adherence, template prompts" in out and "paraphrase" not in out
+    # sqrt(0.8 * 0.2 / 4) = 20 points; sqrt(0.25 / 4) = 25
+    assert "standard error of a share of 4 prompts: 20.0 points at 80%, 25.0 at 50%" in out
+
+
 def test_encoder_word_figures_count_each_held_out_word_once():
     from generation.evaluation.words import ATTRIBUTES, evaluate_words, phrase_vectors
     from generation.text_encoder import TextEncoder
