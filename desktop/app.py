@@ -22,12 +22,15 @@ def run_app(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
     from desktop.ui import theme
+    from desktop.ui.collector import UiThreadCollector
     from desktop.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Framesmith")
     app.setOrganizationName("Framesmith")
     theme.apply(app)
+    collector = UiThreadCollector()
+    collector.start()
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     window = MainWindow()
@@ -42,8 +45,11 @@ def run_app(argv: list[str]) -> int:
         window.open_project(args.project)
     else:
         QTimer.singleShot(0, window.files.offer_untitled_recovery)
-    with loop:
-        return loop.run_until_complete(_until_quit(app)) or 0
+    try:
+        with loop:
+            return loop.run_until_complete(_until_quit(app)) or 0
+    finally:
+        collector.stop()
 
 
 async def _until_quit(app) -> int:

@@ -20,3 +20,19 @@ def shared_media() -> Path:
     if not SHARED_MEDIA.is_dir():
         pytest.skip(f"real clips not available ({SHARED_MEDIA} is absent in a user's clone)")
     return SHARED_MEDIA
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_ui_thread(request):
+    """In Qt tests, Python's garbage collector runs on the UI thread only, as in the editor
+    (desktop/ui/collector.py): collected on a worker thread, a Qt object can crash the run."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("qapp")
+    from desktop.ui.collector import UiThreadCollector
+
+    collector = UiThreadCollector()
+    collector.start()
+    yield
+    collector.stop()

@@ -30,11 +30,7 @@ Task = Callable[[Progress, Callable[[], bool]], Any]
 _log = logging.getLogger(__name__)
 _pools: dict[str, QThreadPool] = {}
 _order = itertools.count()
-# Workers from start() until Qt has deleted them. A worker's Python side must outlive its Qt side:
-# were the last reference dropped first (the cyclic garbage collector runs on whichever thread
-# allocates: a decode or generation thread), Qt would delete the worker on that thread while the UI
-# thread delivers an event to it, and the program would crash.
-_live: set["Worker"] = set()
+_live: set["Worker"] = set()  # queued or running workers, kept alive until they finish
 
 
 def _pool(name: str) -> QThreadPool:
@@ -77,17 +73,14 @@ class Worker(QObject):
     failed = Signal(str)
     cancelled = Signal()
     finished = Signal()
-    # after `finished` has been posted to every receiver: safe to delete (deleting from a slot of
-    # `finished` would drop the calls still being posted for the receivers after it)
-    _retired = Signal()
+    _retired = Signal()  # after `finished` has been posted to every receiver: safe to delete
 
     def __init__(self, task: Task, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._task = task
         self._cancel = threading.Event()
         self._runnable: _Runnable | None = None
-        self._retired.connect(self.deleteLater)
-        self.destroyed.connect(lambda *_: _live.discard(self))
+        self._retired.connect(self._forget)
 
     def start(self, pool: QThreadPool | None = None) -> "Worker":
         """Queue the task on `pool` (default: the preview pool); later requests run first, since
@@ -104,6 +97,12 @@ class Worker(QObject):
 
     def is_cancelled(self) -> bool:
         return self._cancel.is_set()
+
+    def _forget(self) -> None:
+        # Not a slot of `finished`: an emit posts to its receivers one by one, so deleting this
+        # worker from the first would drop the calls still being posted for the others.
+        _live.discard(self)
+        self.deleteLater()
 
     def _emit(self, signal, *args) -> None:
         try:
