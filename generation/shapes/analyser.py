@@ -61,7 +61,7 @@ def _touching(a: np.ndarray, b: np.ndarray) -> np.ndarray:
                 & (a[:, 1] <= b[:, 3]) & (b[:, 1] <= a[:, 3]))
 
 
-def _shape(masks: np.ndarray, clear: np.ndarray) -> str:
+def _shape(masks: np.ndarray, areas: np.ndarray, clear: np.ndarray) -> str:
     """The ideal shape that best overlaps the object, frame by frame.
 
     Each frame's mask is compared (intersection over union) with a circle, a square and an
@@ -69,11 +69,11 @@ def _shape(masks: np.ndarray, clear: np.ndarray) -> str:
     wins. A few stray pixels along an edge barely move that overlap, where they would widen a
     bounding box. Only frames where no other object touches this one count (if there are any).
     """
-    seen = masks.any((1, 2))
+    seen = areas > 0
     use = np.nonzero(seen & clear if (seen & clear).any() else seen)[0]
     m = masks[use]
     side = m.shape[-1]
-    area = m.sum((1, 2)).astype(np.float64)
+    area = areas[use].astype(np.float64)
     grid = np.arange(side) + 0.5
     mx = (m.sum(1) * grid).sum(1) / area
     my = (m.sum(2) * grid).sum(1) / area
@@ -113,7 +113,7 @@ def _object(name: str, masks: np.ndarray, boxes: np.ndarray, clear: np.ndarray) 
     centres = np.stack([boxes[:, 0] + boxes[:, 2], boxes[:, 1] + boxes[:, 3]], axis=1) / 2
     vx = _fit_axis(centres[:, 0], float(np.nanmedian(boxes[:, 2] - boxes[:, 0])) / 2, side)
     vy = _fit_axis(centres[:, 1], float(np.nanmedian(boxes[:, 3] - boxes[:, 1])) / 2, side)
-    shape = _shape(masks, clear)
+    shape = _shape(masks, areas, clear)
     return ObjectReading(name, shape, _direction(vx, vy, side), (vx, vy), centres, areas)
 
 
