@@ -15,22 +15,27 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 
 def run_app(argv: list[str]) -> int:
     args = _parse(argv)
-    import asyncio
-
-    import qasync
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from desktop.ui import theme
-    from desktop.ui.collector import UiThreadCollector
-    from desktop.ui.main_window import MainWindow
+    from desktop.ui.collector import collecting_on_the_ui_thread
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Framesmith")
     app.setOrganizationName("Framesmith")
     theme.apply(app)
-    collector = UiThreadCollector()
-    collector.start()
+    with collecting_on_the_ui_thread():
+        return _run_window(app, args)
+
+
+def _run_window(app, args: argparse.Namespace) -> int:
+    import asyncio
+
+    import qasync
+    from PySide6.QtCore import QTimer
+
+    from desktop.ui.main_window import MainWindow
+
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     window = MainWindow()
@@ -45,11 +50,8 @@ def run_app(argv: list[str]) -> int:
         window.open_project(args.project)
     else:
         QTimer.singleShot(0, window.files.offer_untitled_recovery)
-    try:
-        with loop:
-            return loop.run_until_complete(_until_quit(app)) or 0
-    finally:
-        collector.stop()
+    with loop:
+        return loop.run_until_complete(_until_quit(app)) or 0
 
 
 async def _until_quit(app) -> int:

@@ -30,9 +30,7 @@ def _collect_on_the_ui_thread(request):
         yield
         return
     request.getfixturevalue("qapp")
-    from desktop.ui.collector import UiThreadCollector
+    from desktop.ui.collector import collecting_on_the_ui_thread
 
-    collector = UiThreadCollector()
-    collector.start()
-    yield
-    collector.stop()
+    with collecting_on_the_ui_thread():
+        yield

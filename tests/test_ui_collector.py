@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 
-from desktop.ui.collector import UiThreadCollector
+from desktop.ui.collector import collecting_on_the_ui_thread
 
 
 class _Cycle:
@@ -29,9 +29,7 @@ def test_cycles_made_on_a_worker_thread_are_freed_on_the_ui_thread(qtbot):
     assert all(_Cycle.freed_on_ui_thread)
 
 
-def test_stopping_the_collector_gives_collection_back_to_python(qapp):
-    collector = UiThreadCollector()
-    collector.start()
-    assert not gc.isenabled()
-    collector.stop()
+def test_leaving_the_collector_gives_collection_back_to_python(qapp):
+    with collecting_on_the_ui_thread():
+        assert not gc.isenabled()
     assert gc.isenabled()

@@ -11,6 +11,8 @@ GarbageCollector does the same).
 from __future__ import annotations
 
 import gc
+from contextlib import contextmanager
+from typing import Iterator
 
 from PySide6.QtCore import QTimer
 
@@ -38,3 +40,14 @@ class UiThreadCollector:
         generation = next((g for g in (2, 1, 0) if counts[g] > limits[g]), None)
         if generation is not None:
             gc.collect(generation)
+
+
+@contextmanager
+def collecting_on_the_ui_thread() -> Iterator[UiThreadCollector]:
+    """Collection on the UI thread for the body (the editor's run, a Qt test); call on that thread."""
+    collector = UiThreadCollector()
+    collector.start()
+    try:
+        yield collector
+    finally:
+        collector.stop()
