@@ -46,7 +46,11 @@ def wrap(model: torch.nn.Module, ctx: Context) -> torch.nn.Module:
 
 
 def teardown(ctx: Context) -> None:
+    """Every rank waits for the others before the group goes: a rank that tore it down while
+    rank 0 still wrote its last weights aborted now and then ("terminate called without an active
+    exception", exit -6, in gloo's threads)."""
     if ctx.world > 1:
         import torch.distributed as dist
 
+        dist.barrier()
         dist.destroy_process_group()
