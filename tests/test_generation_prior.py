@@ -39,6 +39,21 @@ def test_logits_shapes_and_loss():
     assert loss.ndim == 0 and abs(loss.item() - torch.log(torch.tensor(float(cfg.vocab)))) < 1.0
 
 
+def test_loss_counts_only_the_scored_cells():
+    prior = _prior()
+    cfg = prior.cfg
+    codes = torch.randint(0, cfg.vocab, (2, cfg.window, cfg.levels))
+    states, mask = _text()
+    scored = torch.zeros(2, cfg.window, dtype=torch.bool)
+    scored[1, -3:] = True
+    hidden = prior(prior.inputs(codes), states, mask)[scored]
+    by_hand = sum(torch.nn.functional.cross_entropy(prior.logits(hidden, level, codes[scored][:, :level]),
+                                                    codes[scored][:, level]) for level in range(cfg.levels))
+    assert torch.allclose(prior.loss(codes, states, mask, scored=scored), by_hand / cfg.levels)
+    everything = torch.ones_like(scored)
+    assert torch.allclose(prior.loss(codes, states, mask, scored=everything), prior.loss(codes, states, mask))
+
+
 def test_cached_steps_give_the_logits_of_a_full_forward():
     prior = _prior()
     cfg = prior.cfg

@@ -78,6 +78,27 @@ def test_gpt_stage_learns_and_resumes(tmp_path):
     assert more[0] == {"event": "resumed", "step": 20}
 
 
+def test_late_windows_first_slices_are_context_only(tmp_path):
+    import numpy as np
+
+    from generation.text_encoder import TextEncoder
+    from generation.train.gpt_stage import code_batch
+
+    train_vqvae(tiny_vqvae_config(), _vq_cfg(2), tmp_path / "vq", CPU)
+    vqvae, text = load_vqvae(tmp_path / "vq" / "vqvae.safetensors"), TextEncoder(CPU.device)
+    frames, per_slice = 4 * vqvae.cfg.slice_frames, vqvae.cfg.latent_side ** 2
+
+    def scored(**fields) -> torch.Tensor:
+        cfg = GPTTrainConfig(**fields)
+        return code_batch(vqvae, text, np.random.default_rng(0), 3, frames, cfg, CPU.device)[3]
+
+    assert scored(late_start=1.0).all()  # by default every cell counts
+    assert scored(late_start=0.0, late_context=1).all()  # a window at its clip's start has no context
+    late = scored(late_start=1.0, late_context=1)
+    assert late.shape == (3, 4 * per_slice)
+    assert not late[:, :per_slice].any() and late[:, per_slice:].all()
+
+
 def test_ship_writes_the_loadable_layout_in_half_precision(tmp_path):
     from generation.builtin import BuiltinModel
     from generation.prior.model import Prior

@@ -88,17 +88,21 @@ class Prior(nn.Module):
         return self.heads(states, level, below)
 
     def loss(self, codes: torch.Tensor, text_states: torch.Tensor, text_mask: torch.Tensor,
-             given: torch.Tensor | None = None) -> torch.Tensor:
-        """Cross-entropy in nats per code (mean over cells and levels) of codes (B, L, levels).
+             given: torch.Tensor | None = None, scored: torch.Tensor | None = None) -> torch.Tensor:
+        """Cross-entropy in nats per code (mean over scored cells and levels) of codes (B, L, levels).
 
         `given`: the codes the inputs show, where they differ from the targets (cells re-sampled
         by the prior itself, so it learns to recover from its own slips; see prior_noise.py).
+        `scored`: (B, L) bool, the cells whose codes count (default: all); the others are context.
         """
         states = self(self.inputs(codes if given is None else given), text_states, text_mask)
+        weight = None if scored is None else scored.reshape(-1).float() / scored.sum().clamp(min=1)
         total = 0.0
         for level in range(self.cfg.levels):
             logits = self.logits(states, level, codes[..., :level])
-            total = total + F.cross_entropy(logits.reshape(-1, logits.shape[-1]), codes[..., level].reshape(-1))
+            nats = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), codes[..., level].reshape(-1),
+                                   reduction="none")
+            total = total + (nats.mean() if weight is None else (nats * weight).sum())
         return total / self.cfg.levels
 
     def new_cache(self, batch: int, device: torch.device, dtype: torch.dtype = torch.float32) -> KVCache:

@@ -43,6 +43,7 @@ class GPTTrainConfig:
     weight_decay: float = 0.01
     empty_captions: float = 0.2
     late_start: float = 0.2  # windows that start mid-motion, like the windows of a long clip
+    late_context: int = 0  # first slices of a late window that are context only, not scored
     seed: int = 0
     eval_every: int = 250
     eval_clips: int = 64
@@ -61,14 +62,25 @@ def lr_at(step: int, cfg: GPTTrainConfig) -> float:
 
 
 def code_batch(vqvae, text: TextEncoder, rng: np.random.Generator, size: int, frames: int,
-               cfg: GPTTrainConfig, device: torch.device) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """(codes (B, L, levels), text states, text mask) for `size` fresh clips."""
+               cfg: GPTTrainConfig, device: torch.device
+               ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(codes (B, L, levels), text states, text mask, scored cells (B, L)) for `size` fresh clips.
+
+    A late window's caption tells of its clip's start, so its first slices can show motion the
+    caption contradicts (after a bounce). The sampler never draws such slices from the caption
+    alone (a long clip slides on from earlier slices), so `cfg.late_context` of them are context
+    only: scored, they teach that a caption's direction may not hold at a clip's start.
+    """
     batch = sample_batch(rng, size, frames, empty_captions=cfg.empty_captions, late_start=cfg.late_start,
                          wording=cfg.captions)
     with torch.no_grad():
         codes = vqvae.encode(torch.from_numpy(to_rgb(batch.indices)).to(device))
     states, mask = text.encode(batch.captions)
-    return codes.reshape(size, -1, codes.shape[-1]), states, mask
+    slices, h, w = codes.shape[1:4]
+    late = torch.from_numpy(batch.starts > 0).to(device)[:, None]
+    context = late & (torch.arange(slices, device=device) < cfg.late_context)[None, :]  # (B, slices)
+    scored = (~context)[:, :, None].expand(size, slices, h * w).reshape(size, -1)
+    return codes.reshape(size, -1, codes.shape[-1]), states, mask, scored
 
 
 class Objective(torch.nn.Module):
@@ -79,8 +91,8 @@ class Objective(torch.nn.Module):
         self.prior = prior
 
     def forward(self, codes: torch.Tensor, states: torch.Tensor, mask: torch.Tensor,
-                given: torch.Tensor | None = None) -> torch.Tensor:
-        return self.prior.loss(codes, states, mask, given)
+                scored: torch.Tensor, given: torch.Tensor | None = None) -> torch.Tensor:
+        return self.prior.loss(codes, states, mask, given, scored)
 
 
 def train_gpt(vqvae_path: Path, model_cfg: PriorConfig, cfg: GPTTrainConfig, run_dir: Path,
@@ -131,13 +143,13 @@ def train_gpt(vqvae_path: Path, model_cfg: PriorConfig, cfg: GPTTrainConfig, run
     started, losses = time.time(), []
     while step < cfg.steps and not (cfg.stop_at and step >= cfg.stop_at) and not should_stop():
         rng = np.random.default_rng([cfg.seed, step, ctx.rank])
-        codes, states, mask = code_batch(vqvae, text, rng, cfg.batch, frames, cfg, ctx.device)
+        codes, states, mask, scored = code_batch(vqvae, text, rng, cfg.batch, frames, cfg, ctx.device)
         for group in opt.param_groups:
             group["lr"] = lr_at(step, cfg)
         given = None
         if noise is not None:
             given = noise(codes, states, mask, torch.Generator(ctx.device).manual_seed(int(rng.integers(2**62))))
-        loss = net(codes, states, mask, given)
+        loss = net(codes, states, mask, scored, given)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -154,7 +166,7 @@ def train_gpt(vqvae_path: Path, model_cfg: PriorConfig, cfg: GPTTrainConfig, run
         if ctx.main and (step % cfg.eval_every == 0 or step == cfg.steps):
             model.eval()
             with torch.no_grad():
-                val = float(model.loss(*held_out))
+                val = float(Objective(model)(*held_out))
             model.train()
             save_weights(run_dir / "prior.safetensors", "prior", model_cfg.to_dict(), model.state_dict())
             on_event({"event": "eval", "step": step, "val_loss": val})
