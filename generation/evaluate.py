@@ -64,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--recon-clips", type=int, default=200, help="clips for the tokenizer figures")
     parser.add_argument("--temperature", type=float)
     parser.add_argument("--top-k", type=int)
+    parser.add_argument("--prompt-seed", type=int, default=11,
+                        help="which adherence prompts are drawn; another seed checks on fresh prompts "
+                             "settings chosen on the default ones")
     parser.add_argument("--guidance", type=float, action="append",
                         help="guidance scales to measure adherence at (repeatable; default: the model's)")
     parser.add_argument("--device", default="cpu")
@@ -106,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
             for g in args.guidance or [base.guidance]:
                 s = dataclasses.replace(base, guidance=g)
                 for wording in args.wording or WORDINGS:
-                    figures = evaluate_adherence(model, wording, args.prompts, s)
+                    figures = evaluate_adherence(model, wording, args.prompts, s, args.prompt_seed)
                     _show(f"adherence, {wording} prompts, guidance {g}", figures)
                     print(f"  (standard error of a share of {figures.prompts} prompts: "
                           f"{_standard_error(0.8, figures.prompts):.1f} points at 80%, "
