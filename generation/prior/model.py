@@ -96,7 +96,8 @@ class Prior(nn.Module):
         `scored`: (B, L) bool, the cells whose codes count (default: all); the others are context.
         """
         states = self(self.inputs(codes if given is None else given), text_states, text_mask)
-        weight = None if scored is None else scored.reshape(-1).float() / scored.sum().clamp(min=1)
+        everything = scored is None or bool(scored.all())  # a plain mean then, as runs before `scored` had
+        weight = None if everything else scored.reshape(-1).float() / scored.sum().clamp(min=1)
         total = 0.0
         for level in range(self.cfg.levels):
             logits = self.logits(states, level, codes[..., :level])
