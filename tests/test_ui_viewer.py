@@ -132,7 +132,9 @@ def test_i_o_keys_set_the_marks_and_the_play_range(qtbot, viewer):
     assert "In 00:00:00:10" in viewer.marks_label.text() and "Out 00:00:00:20" in viewer.marks_label.text()
     qtbot.keyClick(viewer, Qt.Key.Key_Space)  # plays the marked range and stops at its end
     qtbot.waitUntil(lambda: not viewer.player.playing, timeout=3000)
-    assert viewer.playhead.frame == 20
+    # the player stops on its own thread; the viewer hears of it through a queued signal
+    qtbot.waitUntil(lambda: viewer.playhead.frame == 20, timeout=1000)
+    assert viewer.player.position() == 20
     qtbot.keyClick(viewer, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)
     assert viewer.marks() == (None, None)
     assert viewer.player.play_range() == (0, FRAMES)
