@@ -96,14 +96,12 @@ class Prior(nn.Module):
         `scored`: (B, L) bool, the cells whose codes count (default: all); the others are context.
         """
         states = self(self.inputs(codes if given is None else given), text_states, text_mask)
-        everything = scored is None or bool(scored.all())  # a plain mean then, as runs before `scored` had
-        weight = None if everything else scored.reshape(-1).float() / scored.sum().clamp(min=1)
+        if scored is not None:  # only the scored cells' states go through the heads: (N, C), (N, levels)
+            states, codes = states[scored], codes[scored]
         total = 0.0
         for level in range(self.cfg.levels):
             logits = self.logits(states, level, codes[..., :level])
-            nats = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), codes[..., level].reshape(-1),
-                                   reduction="none")
-            total = total + (nats.mean() if weight is None else (nats * weight).sum())
+            total = total + F.cross_entropy(logits.reshape(-1, logits.shape[-1]), codes[..., level].reshape(-1))
         return total / self.cfg.levels
 
     def new_cache(self, batch: int, device: torch.device, dtype: torch.dtype = torch.float32) -> KVCache:
