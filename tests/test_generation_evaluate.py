@@ -21,7 +21,7 @@ def test_adherence_figures_break_shape_down_by_the_shape_asked_for(tiny):
 
     model = BuiltinModel.load(tiny)
     figures = evaluate_adherence(model, "template", n=6, batch=3)
-    specs = [spec.objects[0] for _, spec in eval_prompts("template", 6)]
+    specs = [spec.objects[0] for _, spec, _ in eval_prompts("template", 6)]
     for overall, by_kind, asked, kinds in ((figures.shape, figures.shape_by_kind, [o.shape for o in specs], SHAPES),
                                            (figures.direction, figures.direction_by_kind,
                                             [o.direction for o in specs], DIRECTIONS)):

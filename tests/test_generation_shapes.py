@@ -94,6 +94,26 @@ def test_captions_name_every_object_with_words_of_their_wording():
                 assert any(w in text for w in C.SHAPE_WORDS[obj.shape][column])
 
 
+def test_a_caption_says_whether_it_names_the_background():
+    """Bare "{obj}" prompts leave the background to chance: the evaluation must know which they are."""
+    rng = np.random.default_rng(4)
+    every_background_word = [w for words in C.BACKGROUND_WORDS.values() for w in words[0] + words[1]]
+    seen = set()
+    for wording, column in (("template", 0), ("paraphrase", 1)):
+        for _ in range(60):
+            clip = sample_clip(rng, two_objects=0.0)
+            state = rng.bit_generator.state
+            text, named = C.caption_naming(clip, rng, wording)
+            rng.bit_generator.state = state
+            assert C.caption(clip, rng, wording) == text
+            if named:
+                assert any(w in text for w in C.BACKGROUND_WORDS[clip.background][column])
+            else:
+                assert not any(w in text for w in every_background_word)
+            seen.add((wording, named))
+    assert seen == {("template", True), ("paraphrase", True), ("paraphrase", False)}
+
+
 def test_analyser_reads_ground_truth_clips_right():
     rng = np.random.default_rng(2)
     for _ in range(60):

@@ -153,8 +153,16 @@ def object_phrase(obj: ObjectSpec, rng: np.random.Generator, wording: str = "tra
 def caption(clip: ClipSpec, rng: np.random.Generator, wording: str = "train",
             full: bool = False) -> str:
     """A caption naming every object; the background is named in most templates."""
+    return caption_naming(clip, rng, wording, full)[0]
+
+
+def caption_naming(clip: ClipSpec, rng: np.random.Generator, wording: str = "train",
+                   full: bool = False) -> tuple[str, bool]:
+    """The caption, and whether it names the background: a bare "{obj}" template leaves the
+    background to chance, so an evaluation can't hold a clip to it."""
     objects = " and ".join(object_phrase(o, rng, wording, full) for o in clip.objects)
     templates = TEMPLATES[wording]
     template = templates[0] if full else templates[int(rng.integers(len(templates)))]
-    return template.format(obj=objects, bg=_pick(rng, BACKGROUND_WORDS[clip.background], wording,
+    text = template.format(obj=objects, bg=_pick(rng, BACKGROUND_WORDS[clip.background], wording,
                                                  clip.background))
+    return text, "{bg}" in template
