@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop.timeline import edits, invariants, organize, trims
+from desktop.timeline.clipboard import copy_clips, paste
 from desktop.timeline.changes import EditError
 from desktop.timeline.history import History
 from desktop.timeline.model import Clip, Project, TrackKind
@@ -77,13 +78,15 @@ def apply_op(h: History, op: tuple[str, int, int, int, int]) -> None:
         organize.unlink(h, [cid])
     elif name == "gain":
         organize.set_gain(h, [cid], float(delta))
+    elif name == "paste":
+        paste(h, copy_clips(p, [cid], linked=bool(d % 2)), c % 30 - 2, insert=bool(b % 2))
     elif name == "import":
         organize.import_media(h, media(LETTERS[a % 4], 3 + b % 7), at=c % 20, mode=("append", "insert", "overwrite")[d % 3])
 
 
 OPS = ["insert", "overwrite", "append", "remove", "ripple_delete", "move", "split", "trim_in", "trim_out",
        "slip", "ripple_trim_in", "ripple_trim_out", "roll", "add_track", "remove_track", "move_track", "lock",
-       "link", "unlink", "gain", "import"]
+       "link", "unlink", "gain", "import", "paste"]
 small = st.integers(0, 60)
 op = st.tuples(st.sampled_from(OPS), small, small, small, small)
 

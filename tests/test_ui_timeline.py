@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication
 
 from desktop.timeline import invariants, organize
 from desktop.ui.timeline.layout import HEADER_WIDTH
@@ -106,6 +107,45 @@ def test_split_delete_and_ripple_delete_by_keyboard(qtbot, window):
     qtbot.keyClick(w.timeline, Qt.Key.Key_Delete, Qt.KeyboardModifier.ShiftModifier)
     assert clips(w) == [("a.mp4", 0, 20, 0), ("b.mp4", 20, 48, 0)]
     assert clips(w, 2) == [("a.mp4", 0, 20, 0), ("b.mp4", 20, 48, 0)]
+
+
+def test_copy_cut_and_paste_by_keyboard(qtbot, window):
+    w = window
+    ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+    w.timeline.setFocus()
+    qtbot.mouseClick(w.timeline, Qt.MouseButton.LeftButton, pos=point(w, 10))
+    qtbot.keyClick(w.timeline, Qt.Key.Key_C, ctrl)
+    w.playhead.seek(100)
+    qtbot.keyClick(w.timeline, Qt.Key.Key_V, ctrl)
+    assert clips(w) == clips(w, 2) == [("a.mp4", 0, 48, 0), ("b.mp4", 48, 48, 0), ("a.mp4", 100, 48, 0)]
+    pasted = [c for _, c in w.session.project.all_clips() if c.start == 100]
+    assert sorted(w.selection.ids) == sorted(c.id for c in pasted)
+    assert pasted[0].link == pasted[1].link is not None and w.playhead.frame == 148
+    qtbot.keyClick(w.timeline, Qt.Key.Key_V, ctrl)  # again: after the first copy
+    assert clips(w)[-1] == ("a.mp4", 148, 48, 0)
+    qtbot.mouseClick(w.timeline, Qt.MouseButton.LeftButton, pos=point(w, 60))
+    qtbot.keyClick(w.timeline, Qt.Key.Key_X, ctrl)
+    assert clips(w) == [("a.mp4", 0, 48, 0), ("a.mp4", 100, 48, 0), ("a.mp4", 148, 48, 0)]
+    w.playhead.seek(0)
+    qtbot.keyClick(w.timeline, Qt.Key.Key_V, ctrl | shift)
+    assert clips(w) == clips(w, 2) == [("b.mp4", 0, 48, 0), ("a.mp4", 48, 48, 0), ("a.mp4", 148, 48, 0),
+                                       ("a.mp4", 196, 48, 0)]
+    qtbot.keyClick(w.timeline, Qt.Key.Key_Z, ctrl)
+    assert clips(w) == [("a.mp4", 0, 48, 0), ("a.mp4", 100, 48, 0), ("a.mp4", 148, 48, 0)]
+
+
+def test_paste_in_the_prompt_box_pastes_text_not_clips(qtbot, window):
+    w = window
+    w.timeline.setFocus()
+    qtbot.mouseClick(w.timeline, Qt.MouseButton.LeftButton, pos=point(w, 10))
+    qtbot.keyClick(w.timeline, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    before = w.session.project.state()
+    QApplication.clipboard().setText("a red circle")
+    w.generate_dock.show()
+    w.generate_panel.prompt.setFocus()
+    qtbot.keyClick(w.generate_panel.prompt, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert w.generate_panel.prompt.toPlainText() == "a red circle"
+    assert w.session.project.state() == before
 
 
 def test_click_selects_ctrl_click_toggles_empty_click_clears(qtbot, window):

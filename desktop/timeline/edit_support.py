@@ -153,6 +153,21 @@ def ripple(history: History, track_ids: Iterable[str], at: int, delta: int, spli
     update(history, olds, news)
 
 
+def clear(history: History, track: Track, start: int, end: int) -> None:
+    """Make [start, end) of `track` empty by cutting away what is there."""
+    for c in track.clips_in(start, end):
+        if c.start < start:
+            history.apply(ReplaceClip(track.id, c.id, replace(c, duration=start - c.start)))
+        else:
+            history.apply(RemoveClip(track.id, c.id))
+        if c.end > end:
+            cut = end - c.start
+            right = replace(c, start=end, source_start=c.source_start + cut, duration=c.duration - cut)
+            if c.start < start:
+                right = replace(right, id=new_id(), link=None)
+            history.apply(PutClip(track.id, right))
+
+
 def drop_lonely_links(history: History) -> None:
     """Clear the link of any clip whose partners are all gone (a group needs two clips)."""
     project = history.project

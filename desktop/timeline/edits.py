@@ -17,6 +17,7 @@ from desktop.timeline.changes import EditError, PutClip, RemoveClip, ReplaceClip
 from desktop.timeline.edit_support import (
     Placed,
     check_new,
+    clear,
     drop_lonely_links,
     editable,
     find_clip,
@@ -26,7 +27,7 @@ from desktop.timeline.edit_support import (
     update,
 )
 from desktop.timeline.history import History
-from desktop.timeline.model import Clip, Track, new_id
+from desktop.timeline.model import Clip, new_id
 
 __all__ = ["EditError", "Placed", "insert", "overwrite", "append", "remove", "ripple_delete", "move", "split"]
 
@@ -65,25 +66,10 @@ def overwrite(history: History, placed: Sequence[Placed]) -> list[Clip]:
     check_new(project, placed)
     with history.transaction("Overwrite"):
         for tid, clip in placed:
-            _clear(history, find_track(project, tid), clip.start, clip.end)
+            clear(history, find_track(project, tid), clip.start, clip.end)
             history.apply(PutClip(tid, clip))
         drop_lonely_links(history)
     return [c for _, c in placed]
-
-
-def _clear(history: History, track: Track, start: int, end: int) -> None:
-    """Make [start, end) of `track` empty by cutting away what is there."""
-    for c in track.clips_in(start, end):
-        if c.start < start:
-            history.apply(ReplaceClip(track.id, c.id, replace(c, duration=start - c.start)))
-        else:
-            history.apply(RemoveClip(track.id, c.id))
-        if c.end > end:
-            cut = end - c.start
-            right = replace(c, start=end, source_start=c.source_start + cut, duration=c.duration - cut)
-            if c.start < start:
-                right = replace(right, id=new_id(), link=None)
-            history.apply(PutClip(track.id, right))
 
 
 def append(history: History, placed: Sequence[Placed]) -> list[Clip]:

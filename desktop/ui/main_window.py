@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QScrollArea, QWidget
 
 from desktop.timeline import edits, organize
+from desktop.timeline.clipboard import Copied, copy_clips, paste
 from desktop.timeline.model import TrackKind
 from desktop.ui import workers
 from desktop.ui.export_dialog import ExportDialog
@@ -42,6 +43,7 @@ class MainWindow(QMainWindow):
         for shared in (self.session, self.selection, self.playhead):
             shared.setParent(self)  # they live and die with the window
         self.files = ProjectFiles(self.session, self, self.settings)
+        self.copied: Copied | None = None  # what Copy or Cut took, for Paste
         self.setDockNestingEnabled(True)
         self.resize(1500, 900)
 
@@ -155,6 +157,12 @@ class MainWindow(QMainWindow):
         self.act_redo = self.session.undo_stack.createRedoAction(self, "&Redo")
         self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.addActions([self.act_undo, self.act_redo])
+        self.act_cut = a("Cu&t", self.cut_selected, "Ctrl+X")
+        self.act_copy = a("&Copy", self.copy_selected, "Ctrl+C")
+        self.act_paste = a("&Paste", lambda: self.paste_copied(insert=False), "Ctrl+V",
+                           tip="Paste over what is at the playhead")
+        self.act_paste_insert = a("Paste &Insert", lambda: self.paste_copied(insert=True), "Ctrl+Shift+V",
+                                  tip="Paste at the playhead, pushing later clips right")
         self.act_split = a("S&plit at Playhead", self.split_at_playhead, ["S", "Ctrl+B"])
         self.act_delete = a("&Delete (leave gap)", self.delete_selected, [QKeySequence.StandardKey.Delete, "Backspace"])
         self.act_ripple_delete = a("&Ripple Delete", self.ripple_delete_selected, ["Shift+Delete", "Shift+Backspace"])
@@ -189,6 +197,8 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_quit)
         m = bar.addMenu("&Edit")
         m.addActions([self.act_undo, self.act_redo])
+        m.addSeparator()
+        m.addActions([self.act_cut, self.act_copy, self.act_paste, self.act_paste_insert])
         m.addSeparator()
         m.addActions([self.act_split, self.act_delete, self.act_ripple_delete, self.act_select_all])
         m.addSeparator()
@@ -257,6 +267,32 @@ class MainWindow(QMainWindow):
             return
         self.session.edit(fn, ids)
 
+    def copy_selected(self) -> bool:
+        """Copy the selected clips (with their linked partners) for Paste; True if any were."""
+        ids = self.selection.ids
+        if not ids:
+            self.statusBar().showMessage("Select a clip first", 4000)
+            return False
+        self.copied = copy_clips(self.session.project, ids)
+        count = len(self.copied.clips)
+        self.statusBar().showMessage(f"Copied {count} clip{'' if count == 1 else 's'}", 3000)
+        return True
+
+    def cut_selected(self) -> None:
+        if self.copy_selected():
+            self.session.edit(edits.remove, self.selection.ids)
+
+    def paste_copied(self, insert: bool) -> None:
+        """The copied clips at the playhead, on the tracks they came from; the playhead moves to
+        their end, so pasting again lays another copy after them."""
+        if self.copied is None:
+            self.statusBar().showMessage("Copy or cut a clip first", 4000)
+            return
+        pasted = self.session.edit(paste, self.copied, self.playhead.frame, insert)
+        if pasted:
+            self.selection.set([c.id for c in pasted])
+            self.playhead.seek(max(c.end for c in pasted))
+
     def select_all(self) -> None:
         self.selection.set([c.id for _, c in self.session.project.all_clips()])
 
@@ -321,6 +357,8 @@ class MainWindow(QMainWindow):
         if provenance is not None and provenance.source is None:
             menu.addAction("Regenerate", lambda: self.generation.regenerate(clip.media))
             menu.addAction("New Take", lambda: self.generation.regenerate(clip.media, new_take=True))
+        menu.addSeparator()
+        menu.addActions([self.act_cut, self.act_copy, self.act_paste])
         menu.addSeparator()
         menu.addActions([self.act_split, self.act_delete, self.act_ripple_delete, self.act_unlink])
         menu.exec(where)

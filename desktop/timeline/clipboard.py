@@ -1,0 +1,84 @@
+"""Copy and paste of timeline clips.
+
+A copy is a snapshot of clip values (clips are immutable), so it stays good after the copied
+clips are trimmed, moved or deleted. A paste puts the clips back on the tracks they came from,
+keeping their offsets from one another, with the earliest at the paste point. Each paste makes new
+clip ids and new link groups, so a pasted picture and its sound are linked to each other only.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+from desktop.timeline.changes import EditError, PutClip, clip_label
+from desktop.timeline.edit_support import (
+    Placed,
+    check_kind,
+    check_shape,
+    clear,
+    drop_lonely_links,
+    editable,
+    find_track,
+    groups,
+    ripple,
+)
+from desktop.timeline.history import History
+from desktop.timeline.model import Clip, Project, new_id
+
+__all__ = ["Copied", "copy_clips", "paste"]
+
+
+@dataclass(frozen=True)
+class Copied:
+    """Copied clips with the ids of their tracks; their starts count from the earliest (0)."""
+
+    clips: tuple[Placed, ...]
+
+    @property
+    def duration(self) -> int:
+        """From the earliest start to the latest end."""
+        return max(c.end for _, c in self.clips)
+
+
+def copy_clips(project: Project, clip_ids: Sequence[str], linked: bool = True) -> Copied:
+    """The clips, with their linked partners when `linked`, as they are now."""
+    chosen = groups(project, clip_ids, linked)
+    first = min(c.start for _, c in chosen)
+    return Copied(tuple(sorted(((t.id, replace(c, start=c.start - first)) for t, c in chosen),
+                               key=lambda placed: placed[1].start)))
+
+
+def paste(history: History, copied: Copied, at: int, insert: bool = False) -> list[Clip]:
+    """A fresh copy of `copied`, its earliest clip at frame `at`. Returns the pasted clips.
+
+        paste x- (copied from V1) at 2:           V1: a-----   ->   V1: a-x-a-  | 0 0 4
+        paste x- at 2 with `insert`:              V1: a-----   ->   V1: a-x-a---  | 0 0 2
+
+    Overwrite (the default) replaces what lies under each pasted clip, as `edits.overwrite` does.
+    With `insert`, everything from `at` on the pasted tracks first moves right by the copy's length
+    (a clip under `at` is cut), as `edits.insert` does, so nothing is covered.
+    """
+    project = history.project
+    if at < 0:
+        raise EditError("cannot paste before frame 0")
+    groups_copied = Counter(c.link for _, c in copied.clips if c.link is not None)
+    links = {link: new_id() for link, n in groups_copied.items() if n > 1}  # a partner left behind: no link
+    placed = [(tid, replace(c, id=new_id(), start=at + c.start, link=links.get(c.link)))
+              for tid, c in copied.clips]
+    known = {t.id for t in project.tracks}
+    for tid, clip in placed:
+        if tid not in known:
+            raise EditError(f"the track '{clip_label(clip)}' was copied from is gone")
+        track = find_track(project, tid)
+        editable(track)
+        check_kind(track, clip.media)
+        check_shape(clip, f"'{clip_label(clip)}' would run")
+    with history.transaction("Paste"):
+        if insert:
+            ripple(history, [tid for tid, _ in placed], at, copied.duration, split=True)
+        for tid, clip in placed:
+            clear(history, find_track(project, tid), clip.start, clip.end)
+            history.apply(PutClip(tid, clip))
+        drop_lonely_links(history)
+    return [c for _, c in placed]
