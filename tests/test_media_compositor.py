@@ -191,3 +191,47 @@ def test_clip_sound_starts_on_its_first_sample_and_reads_its_source_range(sounds
     source_first = floor(20 * RATE / fps)
     part = sound[first + 2000:first + 6000, 0]
     assert abs(shift_between(written, part, source_first + 2000)) <= 1
+
+
+# -- fades --------------------------------------------------------------------------------------
+
+
+def test_a_fade_on_the_only_track_rises_from_black_and_sinks_to_black(media):
+    project = video_project([Clip(media["red"], 0, 0, 10, fade_in=4, fade_out=2)])
+    comp = Compositor(project)
+    reds = [colour_at(comp.picture(f), 80, 45)[0] for f in range(10)]
+    full = reds[5]
+    assert near(colour_at(comp.picture(5), 80, 45), RED)
+    assert reds[0] == 0 and reds[9] == 0
+    for f, level in ((1, 0.25), (2, 0.5), (3, 0.75), (8, 0.5)):
+        assert reds[f] == pytest.approx(full * level, abs=2)
+
+
+def test_a_clip_fading_in_on_v2_dissolves_from_the_clip_on_v1(media):
+    project = video_project([Clip(media["red"], 0, 0, 10)], [Clip(media["blue"], 2, 0, 8, fade_in=4)])
+    comp = Compositor(project)
+    assert near(colour_at(comp.picture(2), 80, 45), RED)  # fade frame 0: V1 alone
+    halfway = colour_at(comp.picture(4), 80, 45)
+    assert near(halfway, (RED[0] / 2, 0, BLUE[2] / 2), tolerance=14)
+    assert near(colour_at(comp.picture(6), 80, 45), BLUE)
+
+
+def test_export_path_blends_a_fading_clip_too(media):
+    """video_frame skips RGB for one clip filling the picture: not while it fades."""
+    project = video_project([Clip(media["red"], 0, 0, 10, fade_in=4)], size=(64, 36))
+    comp = Compositor(project)
+    for f in (0, 2, 6):
+        rgb = comp.video_frame(f, format="rgb24").to_ndarray()
+        assert np.abs(rgb.astype(int) - comp.picture(f).astype(int)).max() <= 3
+
+
+def test_sound_fades_are_linear_ramps_to_the_clip_edges(sounds):
+    fps_rate = RATE / float(FPS)  # samples per frame
+    plain = Compositor(mix_project([Clip(sounds["440"], 0, 0, 50)])).sound(0, 50)[:, 0]
+    faded = Compositor(mix_project([Clip(sounds["440"], 0, 0, 50, fade_in=10, fade_out=5)])).sound(0, 50)[:, 0]
+    t = np.arange(len(plain)) / fps_rate  # each sample's time in frames
+    expected = plain * np.clip(np.minimum(t / 10, (49 - t) / 5), 0, 1)
+    assert np.allclose(faded, expected, atol=1e-5)
+    assert rms(faded[int(20 * fps_rate):int(40 * fps_rate)]) == pytest.approx(
+        rms(plain[int(20 * fps_rate):int(40 * fps_rate)]), rel=1e-6)
+    assert not faded[int(49 * fps_rate):].any()

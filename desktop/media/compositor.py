@@ -5,9 +5,11 @@ Picture: video tracks are drawn in Project.tracks order, so a later video track 
 without picture are transparent; where nothing is drawn the picture is black. Each source is fitted
 inside the frame keeping its aspect ratio and centred; the bars around it are transparent, so a
 narrower clip on V2 shows V1 at its sides, and black when nothing is below. The source frame shown is
-the last one whose time is <= the timeline time (see decoder/frameindex).
+the last one whose time is <= the timeline time (see decoder/frameindex). A clip in its fade is
+blended over what is below it at its level (over black where nothing is), so a clip fading in on V2
+over one on V1 is a cross-dissolve.
 
-Sound: every clip on an unmuted audio track, at its gain, resampled to the project's rate, folded to
+Sound: every clip on an unmuted audio track, at its gain and fade level, resampled to the project's rate, folded to
 stereo and summed (clipped to [-1, 1]). Video-track clips give picture only. Frame f starts at sample
 floor(f * sample_rate / fps), so consecutive ranges tile exactly.
 
@@ -34,6 +36,21 @@ def fit(src_w: int, src_h: int, dst_w: int, dst_h: int) -> tuple[int, int, int, 
     else:
         w, h = max(1, min(dst_w, round(Fraction(src_w * dst_h, src_h)))), dst_h
     return (dst_w - w) // 2, (dst_h - h) // 2, w, h
+
+
+def fade_levels(clip: Clip, frames: np.ndarray) -> np.ndarray:
+    """The clip's level (0-1) at timeline times `frames` (fractions of a frame for sound): 0 at its
+    first frame with a fade in, rising by 1 / fade_in a frame; 0 at its last frame with a fade out."""
+    level = np.ones(frames.shape, np.float32)
+    if clip.fade_in:
+        np.minimum(level, (frames - clip.start) / clip.fade_in, out=level, casting="unsafe")
+    if clip.fade_out:
+        np.minimum(level, (clip.end - 1 - frames) / clip.fade_out, out=level, casting="unsafe")
+    return np.clip(level, 0.0, 1.0, out=level)
+
+
+def level_at(clip: Clip, frame: int) -> float:
+    return float(fade_levels(clip, np.array(frame, np.float64)))
 
 
 def sample_at(frame: int, sample_rate: int, fps: Fraction) -> int:
@@ -65,12 +82,18 @@ class Compositor:
     def picture(self, frame: int) -> np.ndarray:
         """The (height, width, 3) uint8 RGB picture at project frame `frame`."""
         layers = self._visible(frame)
-        if len(layers) == 1 and layers[0][1][2:] == self.size:
+        if len(layers) == 1 and self._covers(layers[0], frame):
             return self._source(layers[0][0], frame, self.size)
         width, height = self.size
         canvas = np.zeros((height, width, 3), np.uint8)
         for clip, (x, y, w, h) in layers:
-            canvas[y:y + h, x:x + w] = self._source(clip, frame, (w, h))
+            level = level_at(clip, frame)
+            if level >= 1.0:
+                canvas[y:y + h, x:x + w] = self._source(clip, frame, (w, h))
+            elif level > 0.0:
+                below = canvas[y:y + h, x:x + w]
+                mixed = below + (self._source(clip, frame, (w, h)) - below.astype(np.float32)) * level
+                below[:] = np.rint(mixed)
         return canvas
 
     def video_frame(self, frame: int, **reformat):
@@ -80,7 +103,7 @@ class Compositor:
         import av
 
         layers = self._visible(frame)
-        if len(layers) == 1 and layers[0][1][2:] == self.size:
+        if len(layers) == 1 and self._covers(layers[0], frame):
             clip = layers[0][0]
             decoder = self.pool.video(clip.media.path)
             if decoder.rotation == 0:
@@ -90,13 +113,17 @@ class Compositor:
         return av.VideoFrame.from_ndarray(self.picture(frame), format="rgb24").reformat(**reformat)
 
     def _visible(self, frame: int) -> list[tuple[Clip, tuple[int, int, int, int]]]:
-        """The layers at `frame` with their rectangles, from the topmost one that fills the
-        picture (everything under it is hidden) up."""
+        """The layers at `frame` with their rectangles, from the topmost one that hides
+        everything under it (fills the picture, not fading) up."""
         layers = [(clip, self._fit(clip)) for clip in self.layers(frame)]
         for i in range(len(layers) - 1, -1, -1):
-            if layers[i][1][2:] == self.size:
+            if self._covers(layers[i], frame):
                 return layers[i:]
         return layers
+
+    def _covers(self, layer: tuple[Clip, tuple[int, int, int, int]], frame: int) -> bool:
+        clip, rect = layer
+        return rect[2:] == self.size and level_at(clip, frame) >= 1.0
 
     def _fit(self, clip: Clip) -> tuple[int, int, int, int]:
         src = self.pool.video(clip.media.path).size
@@ -134,6 +161,8 @@ class Compositor:
                 data = self.pool.sound(clip.media.path, rate, lo + offset, hi - lo)
                 if clip.gain_db:
                     data *= np.float32(10 ** (clip.gain_db / 20))
+                if clip.fade_in or clip.fade_out:
+                    data *= fade_levels(clip, np.arange(lo, hi) * (float(fps) / rate))[:, None]
                 out[lo - first:hi - first] += data
         np.clip(out, -1.0, 1.0, out=out)
         return out

@@ -142,27 +142,34 @@ def ripple(history: History, track_ids: Iterable[str], at: int, delta: int, spli
                 olds.append((track, c))
                 news.append((track.id, replace(c, start=c.start + delta)))
             elif c.end > at and split:
-                cut = at - c.start
+                left, right = cut_at(c, at - c.start)
                 link = c.link and right_links.setdefault(c.link, new_id())
                 olds.append((track, c))
-                news.append((track.id, replace(c, duration=cut)))
-                news.append((track.id, replace(c, start=at + delta, source_start=c.source_start + cut,
-                                               duration=c.duration - cut, link=link, id=new_id())))
+                news.append((track.id, left))
+                news.append((track.id, replace(right, start=at + delta, link=link, id=new_id())))
         if any(t is track for t, _ in olds):
             editable(track)
     update(history, olds, news)
+
+
+def cut_at(clip: Clip, offset: int) -> tuple[Clip, Clip]:
+    """`clip` cut `offset` frames after its start into a left and a right piece, both still with
+    its id and link (the caller gives one new ones). Each keeps only the fade of its outer edge."""
+    left = replace(clip, duration=offset, fade_out=0)
+    right = replace(clip, start=clip.start + offset, source_start=clip.source_start + offset,
+                    duration=clip.duration - offset, fade_in=0)
+    return left, right
 
 
 def clear(history: History, track: Track, start: int, end: int) -> None:
     """Make [start, end) of `track` empty by cutting away what is there."""
     for c in track.clips_in(start, end):
         if c.start < start:
-            history.apply(ReplaceClip(track.id, c.id, replace(c, duration=start - c.start)))
+            history.apply(ReplaceClip(track.id, c.id, cut_at(c, start - c.start)[0]))
         else:
             history.apply(RemoveClip(track.id, c.id))
         if c.end > end:
-            cut = end - c.start
-            right = replace(c, start=end, source_start=c.source_start + cut, duration=c.duration - cut)
+            right = cut_at(c, end - c.start)[1]
             if c.start < start:
                 right = replace(right, id=new_id(), link=None)
             history.apply(PutClip(track.id, right))

@@ -6,7 +6,8 @@ the project exactly as it was. Locked tracks refuse edits. Clips are named by id
 (the default) a clip's linked partners (its picture or its sound) take part in the edit too.
 
 Diagrams: one character per frame, `.` empty, a letter starts a clip and `-` continues it.
-Trims, roll and slip are in `trims.py`; tracks, links, gain, the bin and importing in `organize.py`.
+Trims, roll and slip are in `trims.py`; tracks, links, gain, fades, the bin and importing in
+`organize.py`.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from desktop.timeline.edit_support import (
     Placed,
     check_new,
     clear,
+    cut_at,
     drop_lonely_links,
     editable,
     find_clip,
@@ -181,11 +183,9 @@ def split(history: History, frame: int, clip_ids: Sequence[str] | None = None, l
     rights = []
     with history.transaction("Split"):
         for t, c in targets:
-            cut = frame - c.start
-            link = c.link and right_links.setdefault(c.link, new_id())
-            right = replace(c, start=frame, source_start=c.source_start + cut, duration=c.duration - cut,
-                            link=link, id=new_id())
-            history.apply(ReplaceClip(t.id, c.id, replace(c, duration=cut)))
+            left, right = cut_at(c, frame - c.start)
+            right = replace(right, link=c.link and right_links.setdefault(c.link, new_id()), id=new_id())
+            history.apply(ReplaceClip(t.id, c.id, left))
             history.apply(PutClip(t.id, right))
             rights.append(right)
         drop_lonely_links(history)

@@ -43,6 +43,8 @@ def check(project: Project) -> None:
                 fail(f"{where}: frame values must be integers")
             if clip.duration <= 0:
                 fail(f"{where}: duration {clip.duration}")
+            if not all(isinstance(v, int) and v >= 0 for v in (clip.fade_in, clip.fade_out)):
+                fail(f"{where}: fades {clip.fade_in}, {clip.fade_out} must be whole frames, 0 or more")
             if clip.start < 0:
                 fail(f"{where}: starts at {clip.start}")
             if clip.start < previous_end:

@@ -74,7 +74,10 @@ class Clip:
 
     `start` is its first frame on the timeline; `source_start` its first frame of the media, in
     project frames; it covers `duration` frames of both. Clips sharing a `link` id (a picture and its
-    sound) move, trim and split together.
+    sound) move, trim and split together. `fade_in` and `fade_out` are frame counts: the clip rises
+    from nothing over its first `fade_in` frames and sinks to nothing over its last `fade_out`
+    (picture over what is below it, sound in level). A fade belongs to its edge: trims keep it, a
+    cut leaves each piece only the fade of its outer edge.
     """
 
     media: Media
@@ -85,6 +88,8 @@ class Clip:
     link: str | None = None
     gain_db: float = 0.0
     id: str = field(default_factory=new_id)
+    fade_in: int = 0
+    fade_out: int = 0
 
     @property
     def end(self) -> int:

@@ -1,4 +1,4 @@
-"""Edits that organise rather than cut: tracks, links, gain, the bin, relinking and importing.
+"""Edits that organise rather than cut: tracks, links, gain, fades, the bin, relinking and importing.
 
 Same contract as `edits.py`: one transaction each, `EditError` and no change on failure.
 """
@@ -138,6 +138,31 @@ def set_gain(history: History, clip_ids: Sequence[str], gain_db: float, linked: 
     with history.transaction("Gain"):
         for t, c in targets:
             history.apply(ReplaceClip(t.id, c.id, replace(c, gain_db=float(gain_db))))
+
+
+def set_fades(history: History, clip_ids: Sequence[str], fade_in: int | None = None,
+              fade_out: int | None = None, linked: bool = True) -> None:
+    """Set how many frames clips fade in and out over (None leaves that fade as it is). With
+    `linked`, partners fade alike, so a picture and its sound fade together."""
+    for value in (fade_in, fade_out):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise EditError("a fade is a whole number of frames, 0 or more")
+    targets = groups(history.project, clip_ids, linked)
+    editable(*(t for t, _ in targets))
+    changes = []
+    for t, c in targets:
+        new = replace(c, fade_in=c.fade_in if fade_in is None else fade_in,
+                      fade_out=c.fade_out if fade_out is None else fade_out)
+        if new.fade_in + new.fade_out > c.duration:
+            raise EditError(f"fades of {new.fade_in} and {new.fade_out} frames do not fit in "
+                            f"'{clip_label(c)}' ({c.duration} frames)")
+        if new != c:
+            changes.append((t, c, new))
+    if not changes:
+        return
+    with history.transaction("Fade"):
+        for t, c, new in changes:
+            history.apply(ReplaceClip(t.id, c.id, new))
 
 
 def add_media(history: History, media: Media) -> None:

@@ -110,7 +110,8 @@ def to_timeline(project: Project, version: int) -> otio.schema.Timeline:
                 ref.metadata[KEY] = media_meta(item.media, False)
                 clip = otio.schema.Clip(name=item.name, media_reference=ref,
                                         source_range=span(item.source_start, item.duration))
-                clip.metadata[KEY] = {"id": item.id, "link": item.link, "gain_db": item.gain_db}
+                clip.metadata[KEY] = {"id": item.id, "link": item.link, "gain_db": item.gain_db,
+                                      "fade_in": item.fade_in, "fade_out": item.fade_out}
                 out.append(clip)
             else:
                 out.append(otio.schema.Gap(source_range=span(0, item.duration)))
@@ -230,6 +231,11 @@ def _read_track(child: otio.schema.Track, track: Track, fps: Fraction, folder: s
     return out
 
 
+def _fade(value: Any) -> int:
+    """A stored fade length in frames; anything else (absent, negative, not a whole number) is none."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
 def _place(project: Project, found: list[_Found]) -> None:
     """Make the media values, then the clips, fixing ids and links other tools may have copied."""
     inferred: dict[str, dict[str, Any]] = defaultdict(lambda: {"duration": 0, "shift": 0, "video": False,
@@ -258,7 +264,8 @@ def _place(project: Project, found: list[_Found]) -> None:
         clip_id = new_id() if clip_id in ids else clip_id
         ids.add(clip_id)
         f.track.clips.append(Clip(media, f.start, max(f.source_start, 0), f.duration, f.name,
-                                  f.meta.get("link"), float(f.meta.get("gain_db", 0.0)), clip_id))
+                                  f.meta.get("link"), float(f.meta.get("gain_db", 0.0)), clip_id,
+                                  _fade(f.meta.get("fade_in")), _fade(f.meta.get("fade_out"))))
     members: dict[str, list[tuple[Track, int]]] = defaultdict(list)
     for track in project.tracks:
         for i, c in enumerate(track.clips):
