@@ -79,6 +79,30 @@ def test_gain_typed_in_is_one_undo_step(qtbot, setup):
     assert spin.value() == -6.5
 
 
+def test_fades_typed_in_fade_the_clip_and_its_sound_as_one_step(qtbot, setup):
+    session, selection, inspector = setup
+    video, audio = session.project.tracks[0].clips[0], session.project.tracks[1].clips[0]
+    selection.set([video.id])
+    steps = session.undo_stack.count()
+    spin = inspector.fade_spins["fade_out"]
+    assert spin.isVisible() and spin.maximum() == video.duration
+    qtbot.mouseClick(spin, Qt.MouseButton.LeftButton)
+    spin.selectAll()
+    qtbot.keyClicks(spin, "12")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    assert [(c.fade_in, c.fade_out) for c in (session.project.clip(video.id), session.project.clip(audio.id))] == [
+        (0, 12), (0, 12)]
+    assert session.undo_stack.count() == steps + 1
+    fade_in = inspector.fade_spins["fade_in"]
+    fade_in.setValue(video.duration - 5)  # with the fade out, longer than the clip: refused, shown back
+    failures = []
+    session.failed.connect(failures.append)
+    fade_in.editingFinished.emit()
+    assert failures and "do not fit" in failures[0] and fade_in.value() == 0
+    session.undo_stack.undo()
+    assert spin.value() == 0 and session.project.clip(audio.id).fade_out == 0
+
+
 def test_gain_on_a_locked_track_is_refused_and_shown_back(qtbot, setup):
     session, selection, inspector = setup
     audio = session.project.tracks[1].clips[0]

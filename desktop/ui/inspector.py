@@ -1,8 +1,8 @@
 """The inspector: what is selected, in words and numbers.
 
 One clip: its name, track, file, where it sits (timecode and frames), the part of the file it uses,
-its linked partners, the sound level of an audio clip (editable: one undo step when the edit is
-finished), and for generated media how it was made. Several clips: how many and how long. Nothing:
+its linked partners, its fades and the sound level of an audio clip (editable: one undo step when
+the edit is finished), and for generated media how it was made. Several clips: how many and how long. Nothing:
 the project's settings. It follows the selection and the session, and writes only through
 `Session.edit`.
 """
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QScrollArea,
+    QSpinBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -87,6 +88,16 @@ class Inspector(QWidget):
         self.gain_spin.editingFinished.connect(self._gain_edited)
         self.gain_label = QLabel("Gain")
         self.clip_form.form.addRow(self.gain_label, self.gain_spin)
+        self.fade_spins = {}
+        for edge, title in (("fade_in", "Fade in"), ("fade_out", "Fade out")):
+            spin = QSpinBox()
+            spin.setSuffix(" frames")
+            spin.setKeyboardTracking(False)
+            spin.setToolTip(f"{title} of this clip and its linked partners, from or to nothing "
+                            "(over the track below on a video track; Enter applies; one undo step)")
+            spin.editingFinished.connect(lambda edge=edge: self._fade_edited(edge))
+            self.fade_spins[edge] = spin
+            self.clip_form.form.addRow(title, spin)
         self.provenance_form = _Form([("prompt", "Prompt"), ("seed", "Seed"), ("model", "Model"),
                                       ("settings", "Settings"), ("created", "Made"), ("source", "Extends")])
         self.provenance_box = QGroupBox("Generated")
@@ -168,6 +179,12 @@ class Inspector(QWidget):
             self.gain_spin.setValue(clip.gain_db)
             self.gain_spin.blockSignals(False)
             self.gain_spin.setEnabled(not track.locked)
+        for edge, spin in self.fade_spins.items():
+            spin.blockSignals(True)
+            spin.setRange(0, clip.duration)
+            spin.setValue(getattr(clip, edge))
+            spin.blockSignals(False)
+            spin.setEnabled(not track.locked)
         p = media.provenance
         self.provenance_box.setVisible(p is not None)
         if p is not None:
@@ -208,3 +225,13 @@ class Inspector(QWidget):
         if value != round(project.clip(clip_id).gain_db, 1):
             self.session.edit(organize.set_gain, [clip_id], value, linked=False)
         self.refresh()  # a refused edit shows the clip's real value again
+
+    def _fade_edited(self, edge: str) -> None:
+        project = self.session.project
+        clip_id = self._clip_id
+        if clip_id is None or clip_id not in {c.id for _, c in project.all_clips()}:
+            return
+        value = self.fade_spins[edge].value()
+        if value != getattr(project.clip(clip_id), edge):
+            self.session.edit(organize.set_fades, [clip_id], **{edge: value})
+        self.refresh()

@@ -88,7 +88,7 @@ def clip_rect(layout: TimelineLayout, row: Row, start: int, duration: int) -> QR
 
 def paint_clip(p: QPainter, rect: QRectF, clip: Clip, kind: TrackKind, selected: bool, offline: bool,
                thumbs=None, peaks=None, project: Project | None = None) -> None:
-    """A clip: body colour, thumbnails or waveform, name, generated badge, selection outline."""
+    """A clip: body colour, thumbnails or waveform, fades, name, generated badge, selection outline."""
     colour = clip_colour(clip, kind, offline)
     path = QPainterPath()
     path.addRoundedRect(rect, 4, 4)
@@ -99,6 +99,8 @@ def paint_clip(p: QPainter, rect: QRectF, clip: Clip, kind: TrackKind, selected:
         _paint_thumbnails(p, rect, thumbs)
     if kind is TrackKind.AUDIO and peaks is not None:
         _paint_waveform(p, rect, peaks, colour)
+    if clip.fade_in or clip.fade_out:
+        _paint_fades(p, rect, clip)
     band = QRectF(rect.left(), rect.top(), rect.width(), 16)
     p.fillRect(band, QColor(colour.red(), colour.green(), colour.blue(), 220))
     if rect.width() > 24:
@@ -145,6 +147,26 @@ def _paint_waveform(p: QPainter, rect: QRectF, peaks, colour: QColor) -> None:
     if lines:
         p.setPen(QPen(colour.lighter(170), 1))
         p.drawLines(lines)
+
+
+def _paint_fades(p: QPainter, rect: QRectF, clip: Clip) -> None:
+    """Each fade as a shaded corner under a ramp: the level line rises from the bottom at the clip's
+    first frame to the top where the fade in ends, and falls back over the fade out."""
+    top, bottom = rect.top() + 16, rect.bottom()
+    per_frame = rect.width() / clip.duration
+    corners = []
+    if clip.fade_in:
+        x = rect.left() + clip.fade_in * per_frame
+        corners.append((QPointF(rect.left(), bottom), QPointF(x, top), QPointF(rect.left(), top)))
+    if clip.fade_out:
+        x = rect.right() - clip.fade_out * per_frame
+        corners.append((QPointF(rect.right(), bottom), QPointF(x, top), QPointF(rect.right(), top)))
+    for foot, peak, corner in corners:
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(0, 0, 0, 110))
+        p.drawPolygon(QPolygonF([foot, peak, corner]))
+        p.setPen(QPen(QColor(255, 255, 255, 200), 1))
+        p.drawLine(foot, peak)
 
 
 def paint_ghost(p: QPainter, rect: QRectF, ok: bool) -> None:
