@@ -81,3 +81,11 @@ def test_trims_keep_the_fade_on_their_edge(fps):
     trims.trim_out(history, "V1:0", -4)
     trims.trim_in(history, "V1:0", 1)
     assert fades(project) == [(1, 2, 3)]
+
+
+def test_a_trim_shorter_than_the_fades_shortens_them(fps):
+    project = _faded(fps, "V1: a-----")
+    check_edit(project, lambda h: trims.trim_out(h, "V1:0", -3))
+    assert fades(project) == [(0, 2, 1)]
+    check_edit(project, lambda h: trims.trim_in(h, "V1:0", 2))
+    assert fades(project) == [(2, 1, 0)]

@@ -77,7 +77,8 @@ class Clip:
     sound) move, trim and split together. `fade_in` and `fade_out` are frame counts: the clip rises
     from nothing over its first `fade_in` frames and sinks to nothing over its last `fade_out`
     (picture over what is below it, sound in level). A fade belongs to its edge: trims keep it, a
-    cut leaves each piece only the fade of its outer edge.
+    cut leaves each piece only the fade of its outer edge. Fades are cut down to fit the clip
+    (fade in first), so a trim that shortens a clip shortens fades that no longer fit.
     """
 
     media: Media
@@ -90,6 +91,12 @@ class Clip:
     id: str = field(default_factory=new_id)
     fade_in: int = 0
     fade_out: int = 0
+
+    def __post_init__(self) -> None:
+        if self.fade_in > self.duration or self.fade_in + self.fade_out > self.duration:
+            fade_in = max(0, min(self.fade_in, self.duration))
+            object.__setattr__(self, "fade_in", fade_in)
+            object.__setattr__(self, "fade_out", max(0, min(self.fade_out, self.duration - fade_in)))
 
     @property
     def end(self) -> int:

@@ -151,11 +151,11 @@ def set_fades(history: History, clip_ids: Sequence[str], fade_in: int | None = N
     editable(*(t for t, _ in targets))
     changes = []
     for t, c in targets:
-        new = replace(c, fade_in=c.fade_in if fade_in is None else fade_in,
-                      fade_out=c.fade_out if fade_out is None else fade_out)
-        if new.fade_in + new.fade_out > c.duration:
-            raise EditError(f"fades of {new.fade_in} and {new.fade_out} frames do not fit in "
+        wanted = (c.fade_in if fade_in is None else fade_in, c.fade_out if fade_out is None else fade_out)
+        if sum(wanted) > c.duration:
+            raise EditError(f"fades of {wanted[0]} and {wanted[1]} frames do not fit in "
                             f"'{clip_label(c)}' ({c.duration} frames)")
+        new = replace(c, fade_in=wanted[0], fade_out=wanted[1])
         if new != c:
             changes.append((t, c, new))
     if not changes:
