@@ -79,3 +79,16 @@ def test_encoder_word_figures_count_each_held_out_word_once():
     states, _ = encoder.encode(["deep blue"])
     expected = torch.nn.functional.normalize(states[0, 1:-1].mean(0), dim=0)
     assert torch.allclose(phrase_vectors(encoder, ["deep blue", "a"])[0], expected, atol=1e-6)
+
+
+@pytest.mark.parametrize("x,start,bounces", [(10.0, 0, False), (30.0, 0, True), (10.0, 5, True),
+                                            (10.0, 20, False)])
+def test_extension_tells_clips_that_bounce_in_the_predicted_second(x, start, bounces):
+    """Fast right at 2.56 px a frame, a large object (16 px) turns at x=56 and at x=8: from x=10 it
+    turns in frame 18 and frame 37 of its motion. The steps to check run from frame 7 to 15 of
+    the window, frame start + 7 to start + 15 of the motion."""
+    from generation.evaluation.extension import steady
+    from generation.shapes.world import ClipSpec, ObjectSpec
+
+    obj = ObjectSpec("red", "circle", "large", "right", "fast", x, 32.0)
+    assert steady(ClipSpec("black", (obj,)), start, 8, 16) is not bounces
