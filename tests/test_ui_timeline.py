@@ -148,6 +148,30 @@ def test_paste_in_the_prompt_box_pastes_text_not_clips(qtbot, window):
     assert w.session.project.state() == before
 
 
+def corner(w, frame: float, track_index: int = 0) -> QPoint:
+    """Near the top of track `track_index` at `frame`: where fade handles are grabbed."""
+    lay = w.timeline.layout_
+    row = lay.row_of(w.session.project.tracks[track_index].id)
+    return QPointF(lay.x_of(frame), lay.row_top(row) + 4).toPoint()
+
+
+def test_dragging_the_top_corners_sets_the_fades(qtbot, window):
+    w = window
+    w.timeline.snapping = False
+    before = w.session.project.state()
+    drag(qtbot, w.timeline, corner(w, 0), corner(w, 12))  # a's fade in: 12 frames, with its sound
+    a, sound = w.session.project.tracks[0].clips[0], w.session.project.tracks[2].clips[0]
+    assert (a.fade_in, a.fade_out, a.start, a.duration) == (sound.fade_in, sound.fade_out, 0, 48) == (12, 0, 0, 48)
+    after_in = w.session.project.state()
+    check_undo_redo(w, before, after_in)
+    drag(qtbot, w.timeline, corner(w, 95.6), corner(w, 87.6), Qt.KeyboardModifier.AltModifier)  # b's out, alone
+    b, b_sound = w.session.project.tracks[0].clips[1], w.session.project.tracks[2].clips[1]
+    assert (b.fade_out, b_sound.fade_out, b.end) == (8, 0, 96)
+    drag(qtbot, w.timeline, corner(w, 12), corner(w, 70))  # a's fade in can't pass the clip's end
+    assert w.session.project.tracks[0].clips[0].fade_in == 48
+    assert w.session.undo_stack.count() >= 3
+
+
 def test_click_selects_ctrl_click_toggles_empty_click_clears(qtbot, window):
     w = window
     a, b = (c.id for c in w.session.project.tracks[0].clips)

@@ -6,13 +6,15 @@ calls `commit(history)`. A refused edit raises `EditError` and leaves the projec
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from desktop.timeline import edits, trims
+from desktop.timeline import edits, organize, trims
 from desktop.timeline.history import History
 from desktop.timeline.model import Clip, Project
 
 MOVE, TRIM_IN, TRIM_OUT = "move", "trim_in", "trim_out"
+FADE_IN, FADE_OUT = "fade_in", "fade_out"  # dragging a fade's handle at the top of a clip
+TRIMS, FADES = (TRIM_IN, TRIM_OUT), (FADE_IN, FADE_OUT)
 
 
 @dataclass(frozen=True)
@@ -28,8 +30,9 @@ class Ghost:
 class ClipDrag:
     """A drag of one clip (and, for a move, the rest of the selection) by `delta` frames.
 
-    `mode` is MOVE, TRIM_IN or TRIM_OUT; `ripple` turns a trim into a ripple trim, `roll` into a
-    roll of the cut with the neighbour; `linked` False leaves linked partners where they are.
+    `mode` is MOVE, TRIM_IN, TRIM_OUT, FADE_IN or FADE_OUT; `ripple` turns a trim into a ripple
+    trim, `roll` into a roll of the cut with the neighbour; `linked` False leaves linked partners
+    where they are (and out of a fade).
     """
 
     mode: str
@@ -57,10 +60,23 @@ class ClipDrag:
         """The frames that should snap: the dragged edge(s) of the grabbed clip, before delta."""
         if self.mode == MOVE:
             return [self.clip.start, self.clip.end]
-        return [self.clip.start if self.mode == TRIM_IN else self.clip.end]
+        if self.mode in TRIMS:
+            return [self.clip.start if self.mode == TRIM_IN else self.clip.end]
+        return []  # a fade's length is set by eye
+
+    def faded(self) -> Clip:
+        """The grabbed clip with the fade being dragged as it would be (within the clip)."""
+        if self.mode == FADE_IN:
+            length = min(max(self.clip.fade_in + self.delta, 0), self.clip.duration - self.clip.fade_out)
+        else:
+            length = min(max(self.clip.fade_out - self.delta, 0), self.clip.duration - self.clip.fade_in)
+        return replace(self.clip, **{self.mode: length})
 
     def ghosts(self, project: Project) -> list[Ghost]:
+        """Where clips would be; none for a fade, which moves no clip (see `faded`)."""
         out = []
+        if self.mode in FADES:
+            return out
         if self.mode == MOVE:
             for cid in self.moved_ids(project):
                 track = project.track_of(cid)
@@ -85,6 +101,9 @@ class ClipDrag:
         """Make the drag real as one core edit (one undo step)."""
         if self.mode == MOVE:
             self._commit_move(history)
+        elif self.mode in FADES:
+            organize.set_fades(history, [self.clip.id], linked=self.linked,
+                               **{self.mode: getattr(self.faded(), self.mode)})
         elif self.roll:
             trims.roll(history, self.clip.id, self.delta, self.linked)
         elif self.mode == TRIM_IN:

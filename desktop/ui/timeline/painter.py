@@ -14,6 +14,7 @@ from desktop.ui.timeline.layout import HEADER_WIDTH, RULER_HEIGHT, Row, Timeline
 
 HEADER_BUTTONS = ("mute", "hide", "lock")
 BUTTON_SIZE = 20
+FADE_HANDLE_PX = 5  # radius of a selected clip's fade handles, and how near a press must be
 
 
 def header_button_rect(row_top: int, index: int) -> QRectF:
@@ -88,7 +89,8 @@ def clip_rect(layout: TimelineLayout, row: Row, start: int, duration: int) -> QR
 
 def paint_clip(p: QPainter, rect: QRectF, clip: Clip, kind: TrackKind, selected: bool, offline: bool,
                thumbs=None, peaks=None, project: Project | None = None) -> None:
-    """A clip: body colour, thumbnails or waveform, fades, name, generated badge, selection outline."""
+    """A clip: body colour, thumbnails or waveform, fades, name, generated badge, selection outline
+    and, when selected, the handles that drag its fades."""
     colour = clip_colour(clip, kind, offline)
     path = QPainterPath()
     path.addRoundedRect(rect, 4, 4)
@@ -122,6 +124,17 @@ def paint_clip(p: QPainter, rect: QRectF, clip: Clip, kind: TrackKind, selected:
     p.setBrush(Qt.BrushStyle.NoBrush)
     p.setPen(QPen(theme.SELECTION, 2) if selected else QPen(colour.lighter(140), 1))
     p.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
+    if selected and rect.width() > 6 * FADE_HANDLE_PX:
+        per_frame = rect.width() / clip.duration
+        p.setPen(QPen(QColor(20, 20, 20), 1))
+        p.setBrush(theme.SELECTION)
+        for x in (rect.left() + clip.fade_in * per_frame, rect.right() - clip.fade_out * per_frame):
+            p.drawEllipse(QPointF(x, rect.top() + FADE_HANDLE_PX), FADE_HANDLE_PX - 1, FADE_HANDLE_PX - 1)
+
+
+def fade_handles_x(layout: TimelineLayout, clip: Clip) -> tuple[float, float]:
+    """Where a clip's fade-in and fade-out handles are: at the top, where each ramp ends."""
+    return layout.x_of(clip.start + clip.fade_in), layout.x_of(clip.end - clip.fade_out)
 
 
 def _paint_thumbnails(p: QPainter, rect: QRectF, thumbs) -> None:
@@ -167,6 +180,15 @@ def _paint_fades(p: QPainter, rect: QRectF, clip: Clip) -> None:
         p.drawPolygon(QPolygonF([foot, peak, corner]))
         p.setPen(QPen(QColor(255, 255, 255, 200), 1))
         p.drawLine(foot, peak)
+
+
+def paint_fade_ghost(p: QPainter, rect: QRectF, clip: Clip) -> None:
+    """The ramps a clip's fades would have after a handle drag, dashed."""
+    top, bottom = rect.top() + 16, rect.bottom()
+    per_frame = rect.width() / clip.duration
+    p.setPen(QPen(QColor(255, 255, 255, 230), 1.5, Qt.PenStyle.DashLine))
+    p.drawLine(QPointF(rect.left(), bottom), QPointF(rect.left() + clip.fade_in * per_frame, top))
+    p.drawLine(QPointF(rect.right(), bottom), QPointF(rect.right() - clip.fade_out * per_frame, top))
 
 
 def paint_ghost(p: QPainter, rect: QRectF, ok: bool) -> None:

@@ -19,7 +19,7 @@ from desktop.ui.playhead import Playhead
 from desktop.ui.selection import Selection
 from desktop.ui.session import Session
 from desktop.ui.timeline import painter
-from desktop.ui.timeline.drag import MOVE, TRIM_IN, TRIM_OUT, ClipDrag
+from desktop.ui.timeline.drag import FADES, MOVE, TRIM_IN, TRIM_OUT, TRIMS, ClipDrag
 from desktop.ui.timeline.layout import EDGE_GRAB_PX, HEADER_WIDTH, RULER_HEIGHT, Row, TimelineLayout, timecode
 
 MEDIA_MIME = "application/x-framesmith-media"
@@ -192,6 +192,11 @@ class TimelineWidget(QWidget):
             row = self.layout_.row_of(self._drop[0])
             if row is not None:
                 painter.paint_ghost(p, painter.clip_rect(self.layout_, row, self._drop[1], self._drop[2]), True)
+        if drag is not None and drag.mode in FADES and drag.delta:
+            row = self.layout_.row_of(drag.track_id)
+            if row is not None:
+                rect = painter.clip_rect(self.layout_, row, drag.clip.start, drag.clip.duration)
+                painter.paint_fade_ghost(p, rect, drag.faded())
         if self._snap_frame is not None:
             painter.paint_snap_line(p, self.layout_, self._snap_frame, height)
         if self._band is not None:
@@ -206,6 +211,17 @@ class TimelineWidget(QWidget):
         frame = self.layout_.frame_at(pos.x())
         clip = row.track.clip_at(frame)
         return (row, clip) if clip is not None else (None, None)
+
+    def _handle_at(self, pos: QPointF, row: Row, clip: Clip) -> str | None:
+        """FADE_IN or FADE_OUT when `pos` is on that fade's handle, at the top of the clip where its
+        ramp ends (a clip's top corner while it has no fade); a fade handle wins over an edge."""
+        top = painter.clip_rect(self.layout_, row, clip.start, clip.duration).top()
+        if not top <= pos.y() <= top + painter.FADE_HANDLE_PX * 2:
+            return None
+        for mode, x in zip(FADES, painter.fade_handles_x(self.layout_, clip)):
+            if abs(pos.x() - x) <= painter.FADE_HANDLE_PX:
+                return mode
+        return None
 
     def _edge_at(self, pos: QPointF, clip: Clip) -> str | None:
         x0, x1 = self.layout_.x_of(clip.start), self.layout_.x_of(clip.end)
@@ -238,14 +254,15 @@ class TimelineWidget(QWidget):
             if not adding:
                 self.selection.clear()
             return
-        if mods & Qt.KeyboardModifier.ControlModifier and self._edge_at(pos, clip) is None:
+        grabbed = self._handle_at(pos, row, clip) or self._edge_at(pos, clip)
+        if mods & Qt.KeyboardModifier.ControlModifier and grabbed is None:
             self.selection.toggle(clip.id)
             return
-        if mods & Qt.KeyboardModifier.ShiftModifier and self._edge_at(pos, clip) is None:
+        if mods & Qt.KeyboardModifier.ShiftModifier and grabbed is None:
             self.selection.add(clip.id)
         elif clip.id not in self.selection:
             self.selection.set([clip.id])
-        mode = self._edge_at(pos, clip) or MOVE
+        mode = grabbed or MOVE
         others = [i for i in self.selection.ids if i != clip.id] if mode == MOVE else []
         self._drag = ClipDrag(mode, clip, row.track.id, others=others,
                               linked=not mods & Qt.KeyboardModifier.AltModifier)
@@ -296,7 +313,7 @@ class TimelineWidget(QWidget):
     def _set_trim_kind(self, mods) -> None:
         """Ctrl turns an edge drag into a ripple trim, Shift into a roll of the cut."""
         drag = self._drag
-        if drag is not None and drag.mode != MOVE:
+        if drag is not None and drag.mode in TRIMS:
             drag.ripple = bool(mods & Qt.KeyboardModifier.ControlModifier)
             drag.roll = bool(mods & Qt.KeyboardModifier.ShiftModifier) and not drag.ripple
 
@@ -319,8 +336,10 @@ class TimelineWidget(QWidget):
         return best, snap_to
 
     def _update_cursor(self, pos: QPointF) -> None:
-        _, clip = self.clip_at(pos)
-        if clip is not None and self._edge_at(pos, clip):
+        row, clip = self.clip_at(pos)
+        if clip is not None and self._handle_at(pos, row, clip):
+            self.setCursor(Qt.CursorShape.PointingHandCursor)
+        elif clip is not None and self._edge_at(pos, clip):
             self.setCursor(Qt.CursorShape.SizeHorCursor)
         else:
             self.unsetCursor()
