@@ -68,7 +68,7 @@ def test_a_copy_outlives_the_clips_it_was_taken_from(fps):
 @pytest.mark.parametrize("at,change,message", [
     (-1, None, "before frame 0"),
     (4, lambda h: organize.set_track(h, "V1", locked=True), "locked"),
-    (4, lambda h: organize.remove_track(h, "A1"), "was copied from is gone"),
+    (4, lambda h: organize.remove_track(h, "A1"), "no audio track 1 to paste 'a' on"),
 ])
 def test_a_refused_paste_leaves_no_trace(fps, at, change, message):
     project = parse("V1: A--\nA1: A--", fps)
@@ -76,3 +76,17 @@ def test_a_refused_paste_leaves_no_trace(fps, at, change, message):
     if change is not None:
         change(History(project))
     check_refused(project, lambda h: paste(h, copied, at), message)
+
+
+def test_in_another_project_clips_land_on_tracks_of_their_kind_in_the_same_places(fps):
+    copied = copy_clips(parse("V1: a-\nV2: B-\nA1: B-", fps), ["V2:0"])
+    other = parse("V7:\nV8: x---\nA9: y---", fps)
+    check_edit(other, lambda h: paste(h, copied, 1))
+    assert render(other) == drawing("V7:\nV8: xB-x | 0 0 3\nA9: yB-y | 0 0 3")
+
+
+def test_two_copied_tracks_that_would_share_one_are_refused(fps):
+    project = parse("V1: a-\nV2: b-", fps)
+    copied = copy_clips(project, ["V1:0", "V2:0"])
+    organize.remove_track(History(project), "V1")  # V2 is now the first video track as well
+    check_refused(project, lambda h: paste(h, copied, 4), "copied from are gone")
