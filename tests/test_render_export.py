@@ -75,6 +75,27 @@ def test_direct_and_composited_frames_have_the_same_colours(tmp_path):
     assert pictures[7][:4].max() <= 8  # the letterbox bars stay black
 
 
+def test_a_render_fades_picture_and_sound_to_nothing(tmp_path):
+    path = write_media(tmp_path / "grey.mp4", video=Video(frames=25, colour=(200, 200, 200)),
+                       audio=Audio(seconds=1.0, tones=(440,), amplitude=0.4))
+    grey = media_for(path, FPS)
+    fades = {"fade_in": 5, "fade_out": 10, "link": "a"}
+    project = Project(fps=FPS, width=64, height=48, sample_rate=48000, tracks=[
+        Track(TrackKind.VIDEO, "V1", [Clip(grey, 0, 0, 25, **fades)]),
+        Track(TrackKind.AUDIO, "A1", [Clip(grey, 0, 0, 25, **fades)])])
+    out = render(project, tmp_path / "out.mp4")
+    with av.open(str(out)) as container:
+        levels = [float(f.to_ndarray(format="rgb24")[24, 32].mean()) for f in container.decode(video=0)]
+    with av.open(str(out)) as container:
+        sound = np.concatenate([f.to_ndarray() for f in container.decode(audio=0)], axis=1)[0]
+    assert levels[0] <= 8 and levels[24] <= 8  # black at both ends
+    assert levels[2] == pytest.approx(200 * 2 / 5, abs=10) and levels[19] == pytest.approx(200 * 5 / 10, abs=10)
+    assert levels[10] == pytest.approx(200, abs=8)
+    middle = tone_level(sound[12000:19200], 440, 48000)  # frames 6.25-10: past the fade in
+    assert middle == pytest.approx(0.4, abs=0.03)
+    assert tone_level(sound[43200:45600], 440, 48000) < 0.1 * middle  # the last half frame but one
+
+
 def test_edits_during_a_render_do_not_reach_it(source, tmp_path):
     project = cut_list(source)
 
