@@ -169,6 +169,29 @@ def test_ripple_delete_refused(fps, before, ids, locked, message):
     check_refused(parse(before, fps, locked=locked), lambda h: edits.ripple_delete(h, ids), message)
 
 
+CLOSE_GAP = [
+    ("V1: a-...b-c", 3, "V1: a-b-c"),
+    ("V1: ..a-", 0, "V1: a-"),  # the space before the first clip is a gap too
+    # a pulled clip brings its partner on another track with it
+    ("V1: a-..B-\nA1: ....B-", 2, "V1: a-B-\nA1: ..B-"),
+]
+
+
+@pytest.mark.parametrize("before,frame,after", CLOSE_GAP)
+def test_close_gap(fps, before, frame, after):
+    run_case(fps, before, lambda h: edits.close_gap(h, "V1", frame), after)
+
+
+@pytest.mark.parametrize("before,frame,locked,message", [
+    ("V1: a-..B-\nA1: c---B-", 2, (), "clip would overlap 'c' on A1 at frame 2"),
+    ("V1: a-..b-", 1, (), "no gap at frame 1 on V1"),
+    ("V1: a-..b-", 6, (), "no gap at frame 6 on V1"),  # after the last clip: nothing to pull
+    ("V1: a-..b-", 2, ("V1",), "track V1 is locked"),
+])
+def test_close_gap_refused(fps, before, frame, locked, message):
+    check_refused(parse(before, fps, locked=locked), lambda h: edits.close_gap(h, "V1", frame), message)
+
+
 MOVE = [
     ("V1: a---..b--", "V1:6", -2, None, True, "V1: a---b--"),
     ("V1: a---b--", "V1:0", 8, None, True, "V1: ....b--.a---"),

@@ -78,6 +78,8 @@ def apply_op(h: History, op: tuple[str, int, int, int, int]) -> None:
         organize.unlink(h, [cid])
     elif name == "gain":
         organize.set_gain(h, [cid], float(delta))
+    elif name == "close_gap":
+        edits.close_gap(h, _track_id(p, a) or "none", c % 30)
     elif name == "fade":
         organize.set_fades(h, [cid], b % 5 if c % 3 else None, d % 4 if c % 2 else None, linked=bool(a % 2))
     elif name == "paste":
@@ -88,7 +90,8 @@ def apply_op(h: History, op: tuple[str, int, int, int, int]) -> None:
 
 OPS = ["insert", "overwrite", "append", "remove", "ripple_delete", "move", "split", "trim_in", "trim_out",
        "slip", "ripple_trim_in", "ripple_trim_out", "roll", "add_track", "remove_track", "move_track", "lock",
-       "link", "unlink", "gain", "import", "paste", "fade"]
+       "link", "unlink", "gain", "import", "paste", "fade",
+       "close_gap"]
 small = st.integers(0, 60)
 op = st.tuples(st.sampled_from(OPS), small, small, small, small)
 

@@ -3,10 +3,10 @@ edit, the picture of the project matches the model, and undo/redo step through t
 from __future__ import annotations
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QContextMenuEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from desktop.timeline import invariants, organize
+from desktop.timeline import edits, invariants, organize
 from desktop.ui.timeline.layout import HEADER_WIDTH
 from desktop.ui.timeline.widget import MEDIA_MIME
 from editor_fixture import FPS, window  # noqa: F401 (the fixture)
@@ -170,6 +170,23 @@ def test_dragging_the_top_corners_sets_the_fades(qtbot, window):
     drag(qtbot, w.timeline, corner(w, 12), corner(w, 70))  # a's fade in can't pass the clip's end
     assert w.session.project.tracks[0].clips[0].fade_in == 48
     assert w.session.undo_stack.count() >= 3
+
+
+def test_right_click_on_empty_space_offers_to_close_the_gap_and_paste_there(qtbot, window):
+    w = window
+    asked = []
+    w.timeline.lane_menu_requested.disconnect(w._lane_menu)  # the real one would wait for a choice
+    w.timeline.lane_menu_requested.connect(lambda *args: asked.append(args[:2]))
+    w.session.edit(edits.remove, [w.session.project.tracks[0].clips[0].id])  # a gap 0-47 on V1 and A1
+    where = point(w, 20)
+    QApplication.sendEvent(w.timeline, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, where,
+                                                         w.timeline.mapToGlobal(where)))
+    assert asked == [(w.session.project.tracks[0].id, 20)]
+    menu = w.lane_menu(*asked[0])
+    close, paste_here = menu.actions()
+    assert not paste_here.isEnabled()  # nothing copied yet
+    close.trigger()
+    assert clips(w) == clips(w, 2) == [("b.mp4", 0, 48, 0)]
 
 
 def test_click_selects_ctrl_click_toggles_empty_click_clears(qtbot, window):

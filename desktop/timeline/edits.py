@@ -29,9 +29,10 @@ from desktop.timeline.edit_support import (
     update,
 )
 from desktop.timeline.history import History
-from desktop.timeline.model import Clip, new_id
+from desktop.timeline.model import Clip, Gap, new_id
 
-__all__ = ["EditError", "Placed", "insert", "overwrite", "append", "remove", "ripple_delete", "move", "split"]
+__all__ = ["EditError", "Placed", "insert", "overwrite", "append", "remove", "ripple_delete", "close_gap", "move",
+           "split"]
 
 
 def insert(history: History, placed: Sequence[Placed]) -> list[Clip]:
@@ -125,6 +126,23 @@ def ripple_delete(history: History, clip_ids: Sequence[str], linked: bool = True
         for (start, end), track_ids in sorted(spans.items(), reverse=True):
             ripple(history, track_ids, end, start - end)
         drop_lonely_links(history)
+
+
+def close_gap(history: History, track_id: str, frame: int) -> None:
+    """Pull what follows the empty space at `frame` on a track left, closing it.
+
+        close gap at 3:   V1: a-...b-c   ->   V1: a-b-c
+
+    The partners of pulled clips move with them on their tracks. Refused where `frame` is not
+    between two clips, and when a pulled clip would land on a clip that stays.
+    """
+    track = find_track(history.project, track_id)
+    gap = next((g for g in track.items() if isinstance(g, Gap) and g.start <= frame < g.end), None)
+    if gap is None:
+        raise EditError(f"no gap at frame {frame} on {track.name}")
+    editable(track)
+    with history.transaction("Close gap"):
+        ripple(history, [track.id], gap.end, -gap.duration)
 
 
 def move(history: History, clip_id: str, delta: int, track_id: str | None = None, linked: bool = True) -> None:

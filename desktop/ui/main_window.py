@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self.generation.message.connect(self.show_message)
         self.timeline.clip_menu_requested.connect(self._clip_menu)
         self.timeline.track_menu_requested.connect(self._track_menu)
+        self.timeline.lane_menu_requested.connect(self._lane_menu)
         self.viewer.insert_requested.connect(self._insert_source)
         self.viewer.overwrite_requested.connect(self._overwrite_source)
         self._update_title()
@@ -362,6 +363,19 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addActions([self.act_split, self.act_delete, self.act_ripple_delete, self.act_unlink])
         menu.exec(where)
+
+    def _lane_menu(self, track_id: str, frame: int, where) -> None:
+        self.lane_menu(track_id, frame).exec(where)
+
+    def lane_menu(self, track_id: str, frame: int):
+        """The menu of empty space on a track: close the gap there, or paste there."""
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self)
+        menu.addAction("Close Gap", lambda: self.session.edit(edits.close_gap, track_id, frame))
+        paste_here = menu.addAction("Paste Here", lambda: (self.playhead.seek(frame), self.paste_copied(False)))
+        paste_here.setEnabled(self.copied is not None)
+        return menu
 
     def _track_menu(self, track_id: str, where) -> None:
         from PySide6.QtWidgets import QMenu

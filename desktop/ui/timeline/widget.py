@@ -30,6 +30,7 @@ class TimelineWidget(QWidget):
     media_dropped = Signal(list, str, int)  # paths, track id, frame: the window inserts them
     clip_menu_requested = Signal(str, QPoint)  # clip id, global position: the window shows the menu
     track_menu_requested = Signal(str, QPoint)  # track id, global position
+    lane_menu_requested = Signal(str, int, QPoint)  # track id, frame, global position: empty space
 
     def __init__(self, session: Session, selection: Selection, playhead: Playhead, previews=None) -> None:
         super().__init__()
@@ -379,6 +380,10 @@ class TimelineWidget(QWidget):
             if clip.id not in self.selection:
                 self.selection.set([clip.id])
             self.clip_menu_requested.emit(clip.id, event.globalPos())
+            return
+        row = self.layout_.row_at(event.pos().y())
+        if row is not None:
+            self.lane_menu_requested.emit(row.track.id, self.layout_.frame_at(event.pos().x()), event.globalPos())
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt)
         steps = event.angleDelta().y() / 120 or event.angleDelta().x() / 120
