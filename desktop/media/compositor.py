@@ -9,9 +9,9 @@ the last one whose time is <= the timeline time (see decoder/frameindex). A clip
 blended over what is below it at its level (over black where nothing is), so a clip fading in on V2
 over one on V1 is a cross-dissolve.
 
-Sound: every clip on an unmuted audio track, at its gain and fade level, resampled to the project's rate, folded to
-stereo and summed (clipped to [-1, 1]). Video-track clips give picture only. Frame f starts at sample
-floor(f * sample_rate / fps), so consecutive ranges tile exactly.
+Sound: every clip on an unmuted audio track, at its gain and fade level, resampled to the project's
+rate, folded to stereo and summed (clipped to [-1, 1]). Video-track clips give picture only. Frame f
+starts at sample floor(f * sample_rate / fps), so consecutive ranges tile exactly.
 
 Both read the project on every call, so edits show at once. Calls are safe from any thread (the pool
 and decoders lock), but give the player's decode-ahead its own Compositor and MediaPool so other
@@ -50,6 +50,7 @@ def fade_levels(clip: Clip, frames: np.ndarray) -> np.ndarray:
 
 
 def level_at(clip: Clip, frame: int) -> float:
+    """The clip's picture level at timeline frame `frame` (1 outside its fades)."""
     return float(fade_levels(clip, np.array(frame, np.float64)))
 
 

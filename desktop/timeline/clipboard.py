@@ -28,7 +28,7 @@ from desktop.timeline.edit_support import (
 from desktop.timeline.history import History
 from desktop.timeline.model import Clip, Project, TrackKind, new_id
 
-__all__ = ["Copied", "copy_clips", "paste"]
+__all__ = ["Copied", "Source", "copy_clips", "paste"]
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,8 @@ def _target(project: Project, source: Source) -> str | None:
 def paste(history: History, copied: Copied, at: int, insert: bool = False) -> list[Clip]:
     """A fresh copy of `copied`, its earliest clip at frame `at`. Returns the pasted clips.
 
-        paste x- (copied from V1) at 2:           V1: a-----   ->   V1: a-x-a-  | 0 0 4
-        paste x- at 2 with `insert`:              V1: a-----   ->   V1: a-x-a---  | 0 0 2
+        paste x- (copied from V1) at 2:   V1: a-----   ->   V1: a-x-a- | 0 0 4
+        the same with `insert`:           V1: a-----   ->   V1: a-x-a--- | 0 0 2
 
     Overwrite (the default) replaces what lies under each pasted clip, as `edits.overwrite` does.
     With `insert`, everything from `at` on the pasted tracks first moves right by the copy's length

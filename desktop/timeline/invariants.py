@@ -17,8 +17,9 @@ def check(project: Project) -> None:
     """Raise `InvariantError` unless the project is well formed.
 
     Clips sorted and not overlapping, positive durations, starts >= 0, fades of 0 or more whole
-    frames, source ranges inside [0, media.duration), clips on tracks of a kind their media has, link groups of two or more
-    clips on different tracks, unique track and clip ids, bin paths unique.
+    frames, source ranges inside [0, media.duration), clips on tracks of a kind their media has,
+    link groups of two or more clips on different tracks, unique track and clip ids, bin paths
+    unique.
     """
 
     def fail(message: str) -> None:
