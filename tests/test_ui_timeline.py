@@ -275,3 +275,23 @@ def test_dragging_on_empty_lanes_selects_what_the_rectangle_touches(qtbot, windo
     assert set(w.selection.ids) == {b.id, sound_b.id}
     qtbot.mouseClick(w.timeline, Qt.MouseButton.LeftButton, pos=point(w, 120, 1))
     assert w.selection.ids == [] and w.playhead.frame == 120
+
+
+def test_export_frame_saves_the_picture_at_the_playhead(qtbot, window, tmp_path, monkeypatch):
+    import cv2
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop.media.compositor import Compositor
+
+    w = window
+    w.playhead.seek(60)
+    chosen = [str(tmp_path / "still.png"), str(tmp_path / "still.gif")]
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (chosen.pop(0), ""))
+    w.timeline.setFocus()
+    qtbot.keyClick(w.timeline, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    still = cv2.imread(str(tmp_path / "still.png"))[..., ::-1]
+    assert (still == Compositor(w.session.project).picture(60)).all()
+    assert "Saved frame 60" in w.statusBar().currentMessage()
+    qtbot.keyClick(w.timeline, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert w.statusBar().currentMessage().startswith("Cannot export the frame:")
+    assert not (tmp_path / "still.gif").exists()

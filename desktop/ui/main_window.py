@@ -152,6 +152,8 @@ class MainWindow(QMainWindow):
         self.act_import = self.media_bin.import_action
         self.addAction(self.act_import)
         self.act_export = a("&Export...", self.show_export, ["Ctrl+E", "Ctrl+M"])
+        self.act_export_frame = a("Export &Frame...", lambda: self.export_frame(), "Ctrl+Shift+E",
+                                  tip="Save the timeline's picture at the playhead as a PNG or JPEG still")
         self.act_quit = a("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.act_undo = self.session.undo_stack.createUndoAction(self, "&Undo")
         self.act_undo.setShortcut(QKeySequence("Ctrl+Z"))
@@ -193,7 +195,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addActions([self.act_save, self.act_save_as])
         m.addSeparator()
-        m.addActions([self.act_import, self.media_bin.import_folder_action, self.act_export])
+        m.addActions([self.act_import, self.media_bin.import_folder_action, self.act_export, self.act_export_frame])
         m.addSeparator()
         m.addAction(self.act_quit)
         m = bar.addMenu("&Edit")
@@ -423,6 +425,28 @@ class MainWindow(QMainWindow):
 
     def _toggle_extend_overwrites(self) -> None:
         self.settings.setValue("generation/extend_overwrites", self.act_extend_overwrites.isChecked())
+
+    def export_frame(self, path: str | None = None) -> None:
+        """The timeline's picture at the playhead as a still, to `path` or where the user picks."""
+        from desktop.errors import UserError
+        from desktop.media.still import export_frame
+
+        frame = self.playhead.frame
+        if path is None:
+            from PySide6.QtWidgets import QFileDialog
+
+            folder = os.path.dirname(self.session.path) if self.session.path else os.path.expanduser("~")
+            name = f"{self.session.project.name or 'frame'}-{frame}.png"
+            path, _ = QFileDialog.getSaveFileName(self, "Export Frame", os.path.join(folder, name),
+                                                  "Images (*.png *.jpg *.jpeg)")
+            if not path:
+                return
+        try:
+            export_frame(self.session.project, frame, path)
+        except UserError as e:
+            self.show_message(f"Cannot export the frame: {e}")
+            return
+        self.show_message(f"Saved frame {frame} as {path}")
 
     def show_export(self) -> None:
         marks = self.viewer.timeline_marks()
