@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from desktop.timeline import otio_io
 from desktop.timeline.changes import EditError
 from desktop.timeline.history import History
-from desktop.timeline.model import Provenance
+from desktop.timeline.model import Marker, Provenance
 from desktop.timeline.otio_io import ProjectFileError
 
 from test_timeline_diagram import RATES, media, parse, render
@@ -24,7 +24,8 @@ from test_timeline_properties import START, apply_op, op
 
 
 def rich_project(fps):
-    """A project using every field we save: links, sources, gain, fades, flags, bin, provenance."""
+    """A project using every field we save: links, sources, gain, fades, flags, bin, provenance,
+    markers."""
     project = parse("V1: A---..b--\nV2: ...c-\nA1: A--- | 3", fps)
     generated = replace(media("g", 12, audio=False), provenance=Provenance(
         "a red ball bounces", 7, "builtin-shapes", {"steps": 8, "guidance": [1.5, 2], "nested": {"k": None}},
@@ -38,6 +39,7 @@ def rich_project(fps):
     v1.clips[1] = replace(v1.clips[1], fade_out=3)
     a1.muted, v2.hidden, v2.locked = True, True, True
     project.name, project.width, project.height, project.sample_rate = "Trip", 1280, 720, 44100
+    project.markers = [Marker(0, "start"), Marker(7, ""), Marker(1000, "past the end")]
     return project
 
 

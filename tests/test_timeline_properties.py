@@ -78,6 +78,11 @@ def apply_op(h: History, op: tuple[str, int, int, int, int]) -> None:
         organize.unlink(h, [cid])
     elif name == "gain":
         organize.set_gain(h, [cid], float(delta))
+    elif name == "marker":
+        if d % 3 == 0:
+            organize.remove_marker(h, c % 30 - 2)
+        else:
+            organize.add_marker(h, c % 30 - 2, "m" if b % 2 else "")
     elif name == "close_gap":
         edits.close_gap(h, _track_id(p, a) or "none", c % 30)
     elif name == "fade":
@@ -91,7 +96,7 @@ def apply_op(h: History, op: tuple[str, int, int, int, int]) -> None:
 OPS = ["insert", "overwrite", "append", "remove", "ripple_delete", "move", "split", "trim_in", "trim_out",
        "slip", "ripple_trim_in", "ripple_trim_out", "roll", "add_track", "remove_track", "move_track", "lock",
        "link", "unlink", "gain", "import", "paste", "fade",
-       "close_gap"]
+       "close_gap", "marker"]
 small = st.integers(0, 60)
 op = st.tuples(st.sampled_from(OPS), small, small, small, small)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from desktop.errors import UserError
-from desktop.timeline.model import Clip, Media, Project, Track, TrackKind
+from desktop.timeline.model import Clip, Marker, Media, Project, Track, TrackKind
 
 
 class EditError(UserError):
@@ -210,6 +210,35 @@ class RemoveMedia:
             if m.path == self.path:
                 return AddMedia(project.bin.pop(i), i)
         raise EditError(f"{self.path} is not in the bin")
+
+
+@dataclass(frozen=True)
+class AddMarker:
+    """Put a marker on the timeline (one at most on a frame)."""
+
+    marker: Marker
+
+    def apply(self, project: Project) -> Change:
+        frames = [m.frame for m in project.markers]
+        if not isinstance(self.marker.frame, int) or self.marker.frame < 0:
+            raise EditError("a marker must be at a whole frame, 0 or later")
+        if self.marker.frame in frames:
+            raise EditError(f"there is already a marker at frame {self.marker.frame}")
+        project.markers.insert(bisect_right(frames, self.marker.frame), self.marker)
+        return RemoveMarker(self.marker.frame)
+
+
+@dataclass(frozen=True)
+class RemoveMarker:
+    """Take the marker at `frame` off the timeline."""
+
+    frame: int
+
+    def apply(self, project: Project) -> Change:
+        for i, m in enumerate(project.markers):
+            if m.frame == self.frame:
+                return AddMarker(project.markers.pop(i))
+        raise EditError(f"no marker at frame {self.frame}")
 
 
 PROJECT_FIELDS = ("name", "width", "height", "sample_rate")

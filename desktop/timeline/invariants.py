@@ -19,7 +19,7 @@ def check(project: Project) -> None:
     Clips sorted and not overlapping, positive durations, starts >= 0, fades of 0 or more whole
     frames, source ranges inside [0, media.duration), clips on tracks of a kind their media has,
     link groups of two or more clips on different tracks, unique track and clip ids, bin paths
-    unique.
+    unique, markers in order on distinct frames.
     """
 
     def fail(message: str) -> None:
@@ -68,3 +68,6 @@ def check(project: Project) -> None:
     paths = [m.path for m in project.bin]
     if len(set(paths)) != len(paths):
         fail("the bin lists a file twice")
+    frames = [m.frame for m in project.markers]
+    if not all(isinstance(f, int) and f >= 0 for f in frames) or frames != sorted(set(frames)):
+        fail(f"markers must be at distinct whole frames, 0 or later, in order: {frames}")

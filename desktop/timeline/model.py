@@ -178,9 +178,19 @@ class Track:
         return next((c for c in self.clips if c.id == clip_id), None)
 
 
+@dataclass(frozen=True)
+class Marker:
+    """A named frame of the timeline to come back to: the playhead jumps to markers and drags
+    snap to them. Markers stay where they are when clips move."""
+
+    frame: int
+    name: str = ""
+
+
 @dataclass(eq=False)
 class Project:
-    """A timeline and its settings. The bin holds media imported but not necessarily used."""
+    """A timeline and its settings. The bin holds media imported but not necessarily used;
+    `markers` are sorted by frame, one at most on a frame."""
 
     fps: Fraction = Fraction(30000, 1001)
     width: int = 1920
@@ -189,6 +199,7 @@ class Project:
     name: str = "Untitled"
     tracks: list[Track] = field(default_factory=list)
     bin: list[Media] = field(default_factory=list)
+    markers: list[Marker] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.fps = Fraction(self.fps)
@@ -207,6 +218,7 @@ class Project:
             self.name,
             tuple(t.state() for t in self.tracks),
             tuple(self.bin),
+            tuple(self.markers),
         )
 
     @property

@@ -1,4 +1,5 @@
-"""Edits that organise rather than cut: tracks, links, gain, fades, the bin, relinking and importing.
+"""Edits that organise rather than cut: tracks, links, gain, fades, markers, the bin, relinking and
+importing.
 
 Same contract as `edits.py`: one transaction each, `EditError` and no change on failure.
 """
@@ -9,10 +10,12 @@ from dataclasses import replace
 from typing import Sequence
 
 from desktop.timeline.changes import (
+    AddMarker,
     AddMedia,
     AddTrack,
     EditError,
     MoveTrack,
+    RemoveMarker,
     RemoveMedia,
     RemoveTrack,
     ReplaceClip,
@@ -31,7 +34,7 @@ from desktop.timeline.edit_support import (
 )
 from desktop.timeline.edits import append, insert, overwrite
 from desktop.timeline.history import History
-from desktop.timeline.model import Clip, Media, Project, Track, TrackKind, new_id
+from desktop.timeline.model import Clip, Marker, Media, Project, Track, TrackKind, new_id
 
 __all__ = [
     "add_track", "remove_track", "move_track", "set_track", "link", "unlink", "set_gain",
@@ -163,6 +166,17 @@ def set_fades(history: History, clip_ids: Sequence[str], fade_in: int | None = N
     with history.transaction("Fade"):
         for t, c, new in changes:
             history.apply(ReplaceClip(t.id, c.id, new))
+
+
+def add_marker(history: History, frame: int, name: str = "") -> None:
+    """Mark timeline frame `frame` (refused where a marker already is)."""
+    with history.transaction("Add marker"):
+        history.apply(AddMarker(Marker(frame, name)))
+
+
+def remove_marker(history: History, frame: int) -> None:
+    with history.transaction("Remove marker"):
+        history.apply(RemoveMarker(frame))
 
 
 def add_media(history: History, media: Media) -> None:

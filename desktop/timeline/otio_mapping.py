@@ -33,7 +33,7 @@ from typing import Any
 
 import opentimelineio as otio
 
-from desktop.timeline.model import Clip, Media, Project, Provenance, Track, TrackKind, new_id
+from desktop.timeline.model import Clip, Marker, Media, Project, Provenance, Track, TrackKind, new_id
 
 KEY = "framesmith"
 _NTSC = [Fraction(n * 1000, 1001) for n in (24, 30, 48, 60, 120)]
@@ -116,6 +116,8 @@ def to_timeline(project: Project, version: int) -> otio.schema.Timeline:
             else:
                 out.append(otio.schema.Gap(source_range=span(0, item.duration)))
         timeline.tracks.append(out)
+    for marker in project.markers:
+        timeline.tracks.markers.append(otio.schema.Marker(name=marker.name, marked_range=span(marker.frame, 0)))
     return timeline
 
 
@@ -190,10 +192,21 @@ def from_timeline(timeline: otio.schema.Timeline, folder: str, name: str) -> Pro
         project.tracks.append(track)
         found += _read_track(child, track, fps, folder)
     _place(project, found)
+    project.markers = _markers(timeline.tracks.markers, fps)
     for m in meta.get("bin", []):
         if not any(b.path == _path_of(m["path"], folder) for b in project.bin):
             project.bin.append(media_from(m, _path_of(m["path"], folder), m["duration"]))
     return project
+
+
+def _markers(markers, fps: Fraction) -> list[Marker]:
+    """The timeline's own markers, each on its nearest frame (the first of any that share one)."""
+    out: dict[int, Marker] = {}
+    for m in markers:
+        frame = round(seconds(m.marked_range.start_time) * fps)
+        if frame >= 0:
+            out.setdefault(frame, Marker(frame, m.name or ""))
+    return [out[f] for f in sorted(out)]
 
 
 def _read_track(child: otio.schema.Track, track: Track, fps: Fraction, folder: str) -> list[_Found]:
