@@ -295,3 +295,29 @@ def test_export_frame_saves_the_picture_at_the_playhead(qtbot, window, tmp_path,
     qtbot.keyClick(w.timeline, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert w.statusBar().currentMessage().startswith("Cannot export the frame:")
     assert not (tmp_path / "still.gif").exists()
+
+
+def test_markers_by_keyboard_jump_and_snap(qtbot, window):
+    w = window
+    w.timeline.setFocus()
+    for frame in (30, 70):
+        w.playhead.seek(frame)
+        qtbot.keyClick(w.timeline, Qt.Key.Key_M)
+    assert [m.frame for m in w.session.project.markers] == [30, 70]
+    w.playhead.seek(0)
+    qtbot.keyClick(w.timeline, Qt.Key.Key_M, Qt.KeyboardModifier.ShiftModifier)
+    assert w.playhead.frame == 30
+    qtbot.keyClick(w.timeline, Qt.Key.Key_M, Qt.KeyboardModifier.ShiftModifier)
+    assert w.playhead.frame == 70
+    qtbot.keyClick(w.timeline, Qt.Key.Key_M, Qt.KeyboardModifier.ShiftModifier)
+    assert w.playhead.frame == 70 and "No marker after" in w.statusBar().currentMessage()
+    qtbot.keyClick(w.timeline, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert w.playhead.frame == 30
+    qtbot.keyClick(w.timeline, Qt.Key.Key_M)  # a marker at the playhead: M takes it away
+    assert [m.frame for m in w.session.project.markers] == [70]
+    w.playhead.seek(5)
+    drag(qtbot, w.timeline, point(w, 60), point(w, 60 + 21.2))  # b's start 48 + 21 lands 1 frame off 70
+    assert clips(w)[1][1] == 70
+    w.session.undo_stack.undo()
+    w.session.undo_stack.undo()
+    assert [m.frame for m in w.session.project.markers] == [30, 70]

@@ -172,6 +172,10 @@ class MainWindow(QMainWindow):
         self.act_select_all = a("Select &All", self.select_all, QKeySequence.StandardKey.SelectAll)
         self.act_link = a("&Link Clips", lambda: self._edit_selected(organize.link), "Ctrl+L")
         self.act_unlink = a("U&nlink Clips", lambda: self._edit_selected(organize.unlink), "Ctrl+Shift+L")
+        self.act_marker = a("Add or Remove &Marker", self.toggle_marker, "M",
+                            tip="Mark the frame at the playhead, or unmark it")
+        self.act_next_marker = a("Ne&xt Marker", lambda: self.jump_to_marker(1), "Shift+M")
+        self.act_previous_marker = a("Pre&vious Marker", lambda: self.jump_to_marker(-1), "Ctrl+Shift+M")
         self.act_add_video = a("Add &Video Track", lambda: self.session.edit(organize.add_track, TrackKind.VIDEO))
         self.act_add_audio = a("Add A&udio Track", lambda: self.session.edit(organize.add_track, TrackKind.AUDIO))
         self.act_zoom_in = a("Zoom &In", lambda: self.timeline.zoom(1.5), ["+", "=", "Ctrl+="])
@@ -219,6 +223,8 @@ class MainWindow(QMainWindow):
                 self.playback_menu.addAction(act)
                 self.addAction(act)
         m = bar.addMenu("&Timeline")
+        m.addActions([self.act_marker, self.act_next_marker, self.act_previous_marker])
+        m.addSeparator()
         m.addActions([self.act_add_video, self.act_add_audio])
         m = bar.addMenu("&Generate")
         m.addAction(self.generate_dock.toggleViewAction())
@@ -295,6 +301,22 @@ class MainWindow(QMainWindow):
         if pasted:
             self.selection.set([c.id for c in pasted])
             self.playhead.seek(max(c.end for c in pasted))
+
+    def toggle_marker(self) -> None:
+        frame = self.playhead.frame
+        if any(m.frame == frame for m in self.session.project.markers):
+            self.session.edit(organize.remove_marker, frame)
+        else:
+            self.session.edit(organize.add_marker, frame)
+
+    def jump_to_marker(self, step: int) -> None:
+        """The playhead to the next marker after it (`step` 1) or the last one before it (-1)."""
+        here = self.playhead.frame
+        frames = [m.frame for m in self.session.project.markers if (m.frame - here) * step > 0]
+        if not frames:
+            self.statusBar().showMessage(f"No marker {'after' if step > 0 else 'before'} the playhead", 3000)
+            return
+        self.playhead.seek(min(frames) if step > 0 else max(frames))
 
     def select_all(self) -> None:
         self.selection.set([c.id for _, c in self.session.project.all_clips()])

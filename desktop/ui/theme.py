@@ -20,6 +20,7 @@ AUDIO_CLIP = QColor(58, 128, 96)
 GENERATED_CLIP = QColor(140, 86, 190)
 OFFLINE_CLIP = QColor(150, 60, 60)
 SELECTION = QColor(250, 200, 70)
+MARKER = QColor(90, 200, 140)
 
 
 def apply(app: QApplication) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
 
-from desktop.timeline.model import Clip, Project, TrackKind
+from desktop.timeline.model import Clip, Marker, Project, TrackKind
 from desktop.ui import theme
 from desktop.ui.timeline.layout import HEADER_WIDTH, RULER_HEIGHT, Row, TimelineLayout, ruler_step, timecode
 
@@ -22,7 +22,8 @@ def header_button_rect(row_top: int, index: int) -> QRectF:
     return QRectF(8 + index * (BUTTON_SIZE + 4), row_top + 24, BUTTON_SIZE, BUTTON_SIZE - 2)
 
 
-def paint_ruler(p: QPainter, layout: TimelineLayout, width: int, fps) -> None:
+def paint_ruler(p: QPainter, layout: TimelineLayout, width: int, fps, markers: list[Marker] = ()) -> None:
+    """Timecodes at major ticks, and each marker as a flag with its name."""
     p.fillRect(QRectF(0, 0, width, RULER_HEIGHT), theme.PANEL)
     major, minor = ruler_step(layout.px_per_frame, float(fps))
     first = int(layout.first_frame)
@@ -41,6 +42,18 @@ def paint_ruler(p: QPainter, layout: TimelineLayout, width: int, fps) -> None:
             p.drawText(QPointF(x + 3, 11), timecode(f, fps))
         else:
             p.drawLine(QPointF(x, RULER_HEIGHT - 5), QPointF(x, RULER_HEIGHT))
+    for marker in markers:
+        x = layout.x_of(marker.frame)
+        if not HEADER_WIDTH <= x <= width:
+            continue
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(theme.MARKER)
+        top = RULER_HEIGHT - 14
+        p.drawPolygon(QPolygonF([QPointF(x - 4, top), QPointF(x + 4, top), QPointF(x + 4, top + 7),
+                                 QPointF(x, top + 12), QPointF(x - 4, top + 7)]))
+        if marker.name:
+            p.setPen(theme.MARKER)
+            p.drawText(QPointF(x + 6, top + 8), marker.name)
 
 
 def paint_header(p: QPainter, row: Row, top: int) -> None:

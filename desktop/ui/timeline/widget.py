@@ -162,7 +162,7 @@ class TimelineWidget(QWidget):
         p.setClipRect(QRectF(HEADER_WIDTH, RULER_HEIGHT, width - HEADER_WIDTH, height - RULER_HEIGHT))
         self._paint_drag(p)
         p.restore()
-        painter.paint_ruler(p, lay, width, project.fps)
+        painter.paint_ruler(p, lay, width, project.fps, project.markers)
         p.fillRect(QRectF(0, 0, HEADER_WIDTH, RULER_HEIGHT), theme.PANEL)
         p.setPen(theme.TEXT)
         p.drawText(QRectF(8, 0, HEADER_WIDTH - 8, RULER_HEIGHT), Qt.AlignmentFlag.AlignVCenter,
@@ -322,11 +322,7 @@ class TimelineWidget(QWidget):
         if not self.snapping:
             return raw, None
         project = self.session.project
-        moving = set(drag.moved_ids(project))
-        targets = [0, self.playhead.frame]
-        for _, c in project.all_clips():
-            if c.id not in moving:
-                targets += [c.start, c.end]
+        targets = self._snap_targets(set(drag.moved_ids(project)))
         best, best_px, snap_to = raw, None, None
         for edge in drag.edges(project):
             snapped, target = self.layout_.snap(edge + raw, targets)
@@ -335,6 +331,12 @@ class TimelineWidget(QWidget):
                 if best_px is None or px < best_px:
                     best, best_px, snap_to = snapped - edge, px, target
         return best, snap_to
+
+    def _snap_targets(self, moving: set[str] = frozenset()) -> list[int]:
+        """The frames drags snap to: 0, the playhead, markers, the edges of clips not `moving`."""
+        project = self.session.project
+        targets = [0, self.playhead.frame] + [m.frame for m in project.markers]
+        return targets + [e for _, c in project.all_clips() if c.id not in moving for e in (c.start, c.end)]
 
     def _update_cursor(self, pos: QPointF) -> None:
         row, clip = self.clip_at(pos)
@@ -416,8 +418,7 @@ class TimelineWidget(QWidget):
         else:
             frame = self.layout_.frame_at(pos.x())
             if self.snapping:
-                targets = [0, self.playhead.frame] + [e for _, c in self.session.project.all_clips() for e in (c.start, c.end)]
-                frame = self.layout_.snap(frame, targets)[0]
+                frame = self.layout_.snap(frame, self._snap_targets())[0]
             self._drop = (row.track.id, frame, int(60 / self.layout_.px_per_frame) or 1)
             event.acceptProposedAction()
         self.update()
