@@ -27,11 +27,19 @@ def test_markers_are_kept_in_order_and_undo(fps):
     assert project.markers == [Marker(2)]
 
 
+def test_a_renamed_marker_keeps_its_frame(fps):
+    project = parse("V1: a---", fps)
+    project.markers = [Marker(1), Marker(3, "cut here")]
+    check_edit(project, lambda h: organize.rename_marker(h, 3, "the cut"))
+    assert project.markers == [Marker(1), Marker(3, "the cut")]
+
+
 @pytest.mark.parametrize("edit,message", [
     (lambda h: organize.add_marker(h, 3), "already a marker at frame 3"),
     (lambda h: organize.add_marker(h, -1), "0 or later"),
     (lambda h: organize.add_marker(h, 1.5), "whole frame"),
     (lambda h: organize.remove_marker(h, 4), "no marker at frame 4"),
+    (lambda h: organize.rename_marker(h, 4, "x"), "no marker at frame 4"),
 ])
 def test_bad_marker_edits_are_refused(fps, edit, message):
     project = parse("V1: a---", fps)

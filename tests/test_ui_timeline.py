@@ -321,3 +321,24 @@ def test_markers_by_keyboard_jump_and_snap(qtbot, window):
     w.session.undo_stack.undo()
     w.session.undo_stack.undo()
     assert [m.frame for m in w.session.project.markers] == [30, 70]
+
+
+def test_right_click_on_a_marker_renames_or_removes_it(qtbot, window, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    w = window
+    w.session.edit(organize.add_marker, 40)
+    asked = []
+    w.timeline.marker_menu_requested.disconnect()  # the real menu would wait for a choice
+    w.timeline.marker_menu_requested.connect(lambda frame, _: asked.append(frame))
+    for x in (w.timeline.layout_.x_of(40) + 3, w.timeline.layout_.x_of(60)):  # on the flag, then not
+        where = QPointF(x, 10).toPoint()
+        QApplication.sendEvent(w.timeline, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, where,
+                                                             w.timeline.mapToGlobal(where)))
+    assert asked == [40]
+    rename, remove = w.marker_menu(40).actions()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("  opening shot ", True))
+    rename.trigger()
+    assert [(m.frame, m.name) for m in w.session.project.markers] == [(40, "opening shot")]
+    remove.trigger()
+    assert w.session.project.markers == []

@@ -179,6 +179,17 @@ def remove_marker(history: History, frame: int) -> None:
         history.apply(RemoveMarker(frame))
 
 
+def rename_marker(history: History, frame: int, name: str) -> None:
+    marker = next((m for m in history.project.markers if m.frame == frame), None)
+    if marker is None:
+        raise EditError(f"no marker at frame {frame}")
+    if marker.name == name:
+        return
+    with history.transaction("Rename marker"):
+        history.apply(RemoveMarker(frame))
+        history.apply(AddMarker(Marker(frame, name)))
+
+
 def add_media(history: History, media: Media) -> None:
     """Put a media file in the bin (last)."""
     if media.duration <= 0:

@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.timeline.clip_menu_requested.connect(self._clip_menu)
         self.timeline.track_menu_requested.connect(self._track_menu)
         self.timeline.lane_menu_requested.connect(self._lane_menu)
+        self.timeline.marker_menu_requested.connect(lambda frame, where: self.marker_menu(frame).exec(where))
         self.viewer.insert_requested.connect(self._insert_source)
         self.viewer.overwrite_requested.connect(self._overwrite_source)
         self._update_title()
@@ -390,6 +391,25 @@ class MainWindow(QMainWindow):
 
     def _lane_menu(self, track_id: str, frame: int, where) -> None:
         self.lane_menu(track_id, frame).exec(where)
+
+    def marker_menu(self, frame: int):
+        """The menu of the marker at `frame`: rename it, remove it."""
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self)
+        menu.addAction("Rename Marker...", lambda: self.rename_marker(frame))
+        menu.addAction("Remove Marker", lambda: self.session.edit(organize.remove_marker, frame))
+        return menu
+
+    def rename_marker(self, frame: int) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        marker = next((m for m in self.session.project.markers if m.frame == frame), None)
+        if marker is None:
+            return
+        name, ok = QInputDialog.getText(self, "Rename Marker", "Name:", text=marker.name)
+        if ok:
+            self.session.edit(organize.rename_marker, frame, name.strip())
 
     def lane_menu(self, track_id: str, frame: int):
         """The menu of empty space on a track: close the gap there, or paste there."""

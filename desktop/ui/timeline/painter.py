@@ -15,6 +15,7 @@ from desktop.ui.timeline.layout import HEADER_WIDTH, RULER_HEIGHT, Row, Timeline
 HEADER_BUTTONS = ("mute", "hide", "lock")
 BUTTON_SIZE = 20
 FADE_HANDLE_PX = 5  # radius of a selected clip's fade handles, and how near a press must be
+MARKER_FLAG_PX = 4  # half the width of a marker's flag in the ruler
 
 
 def header_button_rect(row_top: int, index: int) -> QRectF:
@@ -49,8 +50,9 @@ def paint_ruler(p: QPainter, layout: TimelineLayout, width: int, fps, markers: l
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(theme.MARKER)
         top = RULER_HEIGHT - 14
-        p.drawPolygon(QPolygonF([QPointF(x - 4, top), QPointF(x + 4, top), QPointF(x + 4, top + 7),
-                                 QPointF(x, top + 12), QPointF(x - 4, top + 7)]))
+        half = MARKER_FLAG_PX
+        p.drawPolygon(QPolygonF([QPointF(x - half, top), QPointF(x + half, top), QPointF(x + half, top + 7),
+                                 QPointF(x, top + 12), QPointF(x - half, top + 7)]))
         if marker.name:
             p.setPen(theme.MARKER)
             p.drawText(QPointF(x + 6, top + 8), marker.name)

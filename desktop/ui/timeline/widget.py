@@ -31,6 +31,7 @@ class TimelineWidget(QWidget):
     clip_menu_requested = Signal(str, QPoint)  # clip id, global position: the window shows the menu
     track_menu_requested = Signal(str, QPoint)  # track id, global position
     lane_menu_requested = Signal(str, int, QPoint)  # track id, frame, global position: empty space
+    marker_menu_requested = Signal(int, QPoint)  # the frame of a marker in the ruler, global position
 
     def __init__(self, session: Session, selection: Selection, playhead: Playhead, previews=None) -> None:
         super().__init__()
@@ -224,6 +225,12 @@ class TimelineWidget(QWidget):
                 return mode
         return None
 
+    def marker_at(self, x: float) -> int | None:
+        """The frame of the marker whose flag is at `x` in the ruler, if any."""
+        near = [m.frame for m in self.session.project.markers
+                if abs(self.layout_.x_of(m.frame) - x) <= painter.MARKER_FLAG_PX]
+        return min(near, key=lambda f: abs(self.layout_.x_of(f) - x)) if near else None
+
     def _edge_at(self, pos: QPointF, clip: Clip) -> str | None:
         x0, x1 = self.layout_.x_of(clip.start), self.layout_.x_of(clip.end)
         grab = min(EDGE_GRAB_PX, (x1 - x0) / 3)
@@ -372,6 +379,11 @@ class TimelineWidget(QWidget):
         self.update()
 
     def contextMenuEvent(self, event) -> None:  # noqa: N802 (Qt)
+        if event.pos().y() < RULER_HEIGHT:
+            marker = self.marker_at(event.pos().x())
+            if marker is not None:
+                self.marker_menu_requested.emit(marker, event.globalPos())
+            return
         if event.pos().x() < HEADER_WIDTH:
             row = self.layout_.row_at(event.pos().y())
             if row is not None:
