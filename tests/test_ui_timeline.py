@@ -342,3 +342,30 @@ def test_right_click_on_a_marker_renames_or_removes_it(qtbot, window, monkeypatc
     assert [(m.frame, m.name) for m in w.session.project.markers] == [(40, "opening shot")]
     remove.trigger()
     assert w.session.project.markers == []
+
+
+def test_up_and_down_jump_between_cuts_and_alt_arrows_nudge(qtbot, window):
+    from desktop.ui.shortcuts import shortcut_rows
+
+    w = window
+    w.timeline.setFocus()
+    w.playhead.seek(10)
+    qtbot.keyClick(w.timeline, Qt.Key.Key_Down)
+    assert w.playhead.frame == 48
+    qtbot.keyClick(w.timeline, Qt.Key.Key_Down)
+    assert w.playhead.frame == 96
+    qtbot.keyClick(w.timeline, Qt.Key.Key_Down)  # past the last cut: stays
+    assert w.playhead.frame == 96
+    qtbot.keyClick(w.timeline, Qt.Key.Key_Up)
+    assert w.playhead.frame == 48
+    w.session.edit(edits.remove, [w.session.project.tracks[0].clips[0].id])
+    qtbot.mouseClick(w.timeline, Qt.MouseButton.LeftButton, pos=point(w, 60))
+    for _ in range(3):
+        qtbot.keyClick(w.timeline, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert clips(w) == clips(w, 2) == [("b.mp4", 45, 48, 0)]
+    qtbot.keyClick(w.timeline, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert clips(w) == [("b.mp4", 46, 48, 0)] and w.playhead.frame == 48  # nudges leave the playhead
+    w.session.undo_stack.undo()
+    assert clips(w) == [("b.mp4", 45, 48, 0)]
+    keys = dict(shortcut_rows(w))
+    assert keys["Next Edit"] == "Down" and keys["Nudge Left"] == "Alt+Left" and keys["Split at Playhead"] == "S, Ctrl+B"

@@ -29,6 +29,7 @@ from desktop.ui.project_files import ProjectFiles
 from desktop.ui.selection import Selection
 from desktop.ui.session import Session
 from desktop.ui.shortcuts import ShortcutsDialog
+from desktop.ui.timeline.drag import MOVE, ClipDrag
 from desktop.ui.timeline.widget import TimelineWidget
 from desktop.ui.viewer import Viewer
 
@@ -143,6 +144,18 @@ class MainWindow(QMainWindow):
         self.addAction(action)
         return action
 
+    def _panel_action(self, text: str, slot, key: str) -> QAction:
+        """An action whose key works while the timeline or the viewer has the focus, so it leaves
+        the arrow keys to the bin's list and to text fields."""
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(key))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setStatusTip(text)
+        action.triggered.connect(slot)
+        for panel in (self.timeline, self.viewer):
+            panel.addAction(action)
+        return action
+
     def _build_actions(self) -> None:
         a = self._action
         f = self.files
@@ -177,6 +190,10 @@ class MainWindow(QMainWindow):
                             tip="Mark the frame at the playhead, or unmark it")
         self.act_next_marker = a("Ne&xt Marker", lambda: self.jump_to_marker(1), "Shift+M")
         self.act_previous_marker = a("Pre&vious Marker", lambda: self.jump_to_marker(-1), "Ctrl+Shift+M")
+        self.act_previous_edit = self._panel_action("Previous &Edit", lambda: self.jump_to_edit(-1), "Up")
+        self.act_next_edit = self._panel_action("Next E&dit", lambda: self.jump_to_edit(1), "Down")
+        self.act_nudge_left = self._panel_action("Nudge Left", lambda: self.nudge_selected(-1), "Alt+Left")
+        self.act_nudge_right = self._panel_action("Nudge Right", lambda: self.nudge_selected(1), "Alt+Right")
         self.act_add_video = a("Add &Video Track", lambda: self.session.edit(organize.add_track, TrackKind.VIDEO))
         self.act_add_audio = a("Add A&udio Track", lambda: self.session.edit(organize.add_track, TrackKind.AUDIO))
         self.act_zoom_in = a("Zoom &In", lambda: self.timeline.zoom(1.5), ["+", "=", "Ctrl+="])
@@ -225,6 +242,8 @@ class MainWindow(QMainWindow):
                 self.addAction(act)
         m = bar.addMenu("&Timeline")
         m.addActions([self.act_marker, self.act_next_marker, self.act_previous_marker])
+        m.addSeparator()
+        m.addActions([self.act_previous_edit, self.act_next_edit, self.act_nudge_left, self.act_nudge_right])
         m.addSeparator()
         m.addActions([self.act_add_video, self.act_add_audio])
         m = bar.addMenu("&Generate")
@@ -318,6 +337,24 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"No marker {'after' if step > 0 else 'before'} the playhead", 3000)
             return
         self.playhead.seek(min(frames) if step > 0 else max(frames))
+
+    def jump_to_edit(self, step: int) -> None:
+        """The playhead to the next cut after it (`step` 1) or the last one before it (-1): any
+        clip's first frame or end, on any track."""
+        here = self.playhead.frame
+        cuts = {f for _, c in self.session.project.all_clips() for f in (c.start, c.end) if (f - here) * step > 0}
+        if cuts:
+            self.playhead.seek(min(cuts) if step > 0 else max(cuts))
+
+    def nudge_selected(self, delta: int) -> None:
+        """Move the selected clips (with their linked partners) by `delta` frames, one undo step."""
+        ids = self.selection.ids
+        if not ids:
+            self.statusBar().showMessage("Select a clip first", 4000)
+            return
+        project = self.session.project
+        first = project.clip(ids[0])
+        self.session.edit(ClipDrag(MOVE, first, project.track_of(first.id).id, others=ids[1:], delta=delta).commit)
 
     def select_all(self) -> None:
         self.selection.set([c.id for _, c in self.session.project.all_clips()])

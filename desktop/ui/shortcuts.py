@@ -1,5 +1,5 @@
-"""Help > Keyboard Shortcuts: every action of the window that has a key, read from the actions
-themselves so the list can never disagree with what the keys do."""
+"""Help > Keyboard Shortcuts: every action of the window and its panels that has a key, read from
+the actions themselves so the list can never disagree with what the keys do."""
 from __future__ import annotations
 
 from PySide6.QtGui import QKeySequence
@@ -8,11 +8,12 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWid
 
 def shortcut_rows(window: QWidget) -> list[tuple[str, str]]:
     rows = []
-    for action in window.actions():
+    actions = dict.fromkeys(a for w in [window, *window.findChildren(QWidget)] for a in w.actions())
+    for action in actions:
         keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
         if keys:
             rows.append((action.text().replace("&", ""), ", ".join(keys)))
-    return sorted(rows)
+    return sorted(set(rows))
 
 
 class ShortcutsDialog(QDialog):
