@@ -142,6 +142,12 @@ def test_peaks_follow_the_sound_the_view_and_the_gain(qtbot, tmp_path):
     clip = session.project.clip(clip.id)
     np.testing.assert_allclose(previews.peaks(clip, rect, layout), expected / 2, atol=1e-4)
 
+    session.edit(organize.set_fades, [clip.id], fade_in=10)  # 60 columns at 6 px a frame
+    faded = previews.peaks(session.project.clip(clip.id), rect, layout)
+    ramp = np.clip((np.arange(columns) + 0.5 - (rect.left() - int(rect.left()))) / 60, 0, 1)
+    np.testing.assert_allclose(faded, expected / 2 * ramp[:, None], atol=1e-4)
+    session.edit(organize.set_fades, [clip.id], fade_in=0)
+
     rect, layout = clip_rect(session, clip, 6.0, first_frame=20)  # the clip starts left of the view
     scrolled = previews.peaks(clip, rect, layout)
     hidden = HEADER_WIDTH - int(rect.left())

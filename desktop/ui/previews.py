@@ -23,6 +23,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage
 
+from desktop.media.compositor import fade_levels
 from desktop.media.thumbnails import MAX_LEVEL, level_for, thumbnail_strip
 from desktop.media.waveforms import Waveform, waveform
 from desktop.timeline.model import Clip, Media
@@ -96,7 +97,8 @@ class Previews(QObject):
 
     def peaks(self, clip: Clip, rect: QRectF, layout: TimelineLayout) -> np.ndarray:
         """(min, max) per pixel column from int(rect.left()) to the right edge of what is on screen
-        (columns left of the view are zero), at the clip's gain; empty until the waveform is ready."""
+        (columns left of the view are zero), at the clip's gain and fades; empty until the waveform
+        is ready."""
         media = clip.media
         ident = identity(media.path) if media.has_audio else None
         wave = self._waveform(ident) if ident is not None else None
@@ -117,6 +119,8 @@ class Previews(QObject):
         out[x0 - left:] = wave.peaks(seconds(x0), seconds(x1), x1 - x0)
         if clip.gain_db:
             np.clip(out * 10 ** (clip.gain_db / 20), -1, 1, out=out)
+        if clip.fade_in or clip.fade_out:  # each column at the level of its middle
+            out *= fade_levels(clip, clip.start + (np.arange(left, x1) + 0.5 - rect.left()) / ppf)[:, None]
         return out
 
     def poster(self, media: Media, height: int) -> QImage | None:
