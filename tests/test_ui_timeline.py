@@ -369,3 +369,18 @@ def test_up_and_down_jump_between_cuts_and_alt_arrows_nudge(qtbot, window):
     assert clips(w) == [("b.mp4", 45, 48, 0)]
     keys = dict(shortcut_rows(w))
     assert keys["Next Edit"] == "Down" and keys["Nudge Left"] == "Alt+Left" and keys["Split at Playhead"] == "S, Ctrl+B"
+
+
+def test_the_history_panel_lists_the_steps_and_goes_back_to_any(qtbot, window):
+    w = window
+    stack = w.session.undo_stack
+    before, at = w.session.project.state(), stack.index()
+    w.playhead.seek(20)
+    w.split_at_playhead()
+    w.session.edit(organize.add_marker, 5)
+    model = w.history_view.model()
+    assert model.rowCount() == stack.count() + 1  # "Opened", then one row a step
+    assert [model.index(row, 0).data() for row in (0, stack.count() - 1, stack.count())] == [
+        "Opened", "Split", "Add marker"]
+    w.history_view.setCurrentIndex(model.index(at, 0))  # as a click on that row does
+    assert w.session.project.state() == before and stack.index() == at

@@ -11,7 +11,7 @@ import os
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QScrollArea, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QScrollArea, QUndoView, QWidget
 
 from desktop.timeline import edits, organize
 from desktop.timeline.clipboard import Copied, copy_clips, paste
@@ -63,7 +63,11 @@ class MainWindow(QMainWindow):
         self.inspector_dock = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self.generate_dock = self._dock("Generate", self._scrolling(self.generate_panel), Qt.DockWidgetArea.RightDockWidgetArea)
         self.jobs_dock = self._dock("Jobs", self.jobs_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.history_view = QUndoView(self.session.undo_stack)
+        self.history_view.setEmptyLabel("Opened")  # the state before the first step
+        self.history_dock = self._dock("History", self.history_view, Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.inspector_dock, self.generate_dock)
+        self.tabifyDockWidget(self.generate_dock, self.history_dock)
         self.inspector_dock.raise_()
 
         self._apply_model_folders()
@@ -231,7 +235,8 @@ class MainWindow(QMainWindow):
         m = bar.addMenu("&View")
         m.addActions([self.act_zoom_in, self.act_zoom_out, self.act_zoom_fit, self.act_snap])
         m.addSeparator()
-        for dock in (self.bin_dock, self.timeline_dock, self.inspector_dock, self.generate_dock, self.jobs_dock):
+        for dock in (self.bin_dock, self.timeline_dock, self.inspector_dock, self.generate_dock, self.jobs_dock,
+                     self.history_dock):
             m.addAction(dock.toggleViewAction())
         self.playback_menu = bar.addMenu("&Playback")
         for act in self.viewer.playback_actions():
