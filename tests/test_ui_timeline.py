@@ -6,7 +6,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QContextMenuEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from desktop.timeline import edits, invariants, organize
+from desktop.timeline import edits, invariants, organize, trims
 from desktop.ui.timeline.layout import HEADER_WIDTH
 from desktop.ui.timeline.widget import MEDIA_MIME
 from editor_fixture import FPS, window  # noqa: F401 (the fixture)
@@ -384,3 +384,19 @@ def test_the_history_panel_lists_the_steps_and_goes_back_to_any(qtbot, window):
         "Opened", "Split", "Add marker"]
     w.history_view.setCurrentIndex(model.index(at, 0))  # as a click on that row does
     assert w.session.project.state() == before and stack.index() == at
+
+
+def test_match_frame_shows_the_clip_at_the_playhead_in_the_source_viewer(qtbot, window):
+    from desktop.ui.viewer import SOURCE, TIMELINE
+
+    w = window
+    w.session.edit(trims.ripple_trim_in, w.session.project.tracks[0].clips[1].id, 5)  # b: from 48, its frame 5
+    w.playhead.seek(60)
+    w.timeline.setFocus()
+    qtbot.keyClick(w.timeline, Qt.Key.Key_F)
+    assert w.viewer.mode == SOURCE and w.viewer.source.name == "b.mp4" and w.viewer.frame() == 17
+    w.viewer.set_mode(TIMELINE)
+    w.playhead.seek(120)  # past every clip
+    w.timeline.setFocus()
+    qtbot.keyClick(w.timeline, Qt.Key.Key_F)
+    assert w.viewer.mode != SOURCE and "No clip" in w.statusBar().currentMessage()

@@ -198,6 +198,7 @@ class MainWindow(QMainWindow):
         self.act_next_edit = self._panel_action("Next E&dit", lambda: self.jump_to_edit(1), "Down")
         self.act_nudge_left = self._panel_action("Nudge Left", lambda: self.nudge_selected(-1), "Alt+Left")
         self.act_nudge_right = self._panel_action("Nudge Right", lambda: self.nudge_selected(1), "Alt+Right")
+        self.act_match_frame = self._panel_action("Match &Frame", self.match_frame, "F")
         self.act_add_video = a("Add &Video Track", lambda: self.session.edit(organize.add_track, TrackKind.VIDEO))
         self.act_add_audio = a("Add A&udio Track", lambda: self.session.edit(organize.add_track, TrackKind.AUDIO))
         self.act_zoom_in = a("Zoom &In", lambda: self.timeline.zoom(1.5), ["+", "=", "Ctrl+="])
@@ -248,7 +249,8 @@ class MainWindow(QMainWindow):
         m = bar.addMenu("&Timeline")
         m.addActions([self.act_marker, self.act_next_marker, self.act_previous_marker])
         m.addSeparator()
-        m.addActions([self.act_previous_edit, self.act_next_edit, self.act_nudge_left, self.act_nudge_right])
+        m.addActions([self.act_previous_edit, self.act_next_edit, self.act_nudge_left, self.act_nudge_right,
+                      self.act_match_frame])
         m.addSeparator()
         m.addActions([self.act_add_video, self.act_add_audio])
         m = bar.addMenu("&Generate")
@@ -350,6 +352,20 @@ class MainWindow(QMainWindow):
         cuts = {f for _, c in self.session.project.all_clips() for f in (c.start, c.end) if (f - here) * step > 0}
         if cuts:
             self.playhead.seek(min(cuts) if step > 0 else max(cuts))
+
+    def match_frame(self) -> None:
+        """The file of the clip at the playhead in the viewer's source mode, at the frame the
+        timeline shows: the selected clip there, else the topmost picture, else a sound."""
+        project, frame = self.session.project, self.playhead.frame
+        selected = [project.clip(i) for i in self.selection.ids]
+        video = [t.clip_at(frame) for t in reversed(project.tracks) if t.kind is TrackKind.VIDEO and not t.hidden]
+        audio = [t.clip_at(frame) for t in project.tracks if t.kind is TrackKind.AUDIO]
+        clip = next((c for c in selected + video + audio if c is not None and c.start <= frame < c.end), None)
+        if clip is None:
+            self.statusBar().showMessage("No clip at the playhead", 4000)
+            return
+        self.viewer.show_source(clip.media)
+        self.viewer.seek(frame - clip.start + clip.source_start)
 
     def nudge_selected(self, delta: int) -> None:
         """Move the selected clips (with their linked partners) by `delta` frames, one undo step."""
