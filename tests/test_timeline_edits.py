@@ -192,6 +192,39 @@ def test_close_gap_refused(fps, before, frame, locked, message):
     check_refused(parse(before, fps, locked=locked), lambda h: edits.close_gap(h, "V1", frame), message)
 
 
+RANGES = [
+    ("V1: a---b-", 2, 4, "V1: a-..b-", "V1: a-b-"),
+    # every unlocked track at once; what lies inside the range goes, a clip across an end is cut
+    ("V1: a-----\nA1: .b-c--", 2, 5, "V1: a-...a | 0 5\nA1: .b...c | 0 2", "V1: a-a | 0 5\nA1: .bc | 0 2"),
+    # a linked pair cut in three keeps a linked pair on each side
+    ("V1: A-----\nA1: A-----", 2, 4, "V1: A-..A- | 0 4\nA1: A-..A- | 0 4", "V1: A-A- | 0 4\nA1: A-A- | 0 4"),
+]
+
+
+@pytest.mark.parametrize("before,start,end,lifted,extracted", RANGES)
+def test_lift_and_extract(fps, before, start, end, lifted, extracted):
+    run_case(fps, before, lambda h: edits.lift(h, start, end), lifted)
+    run_case(fps, before, lambda h: edits.extract(h, start, end), extracted)
+
+
+def test_a_pair_cut_by_a_lift_is_two_pairs(fps):
+    project = run_case(fps, "V1: A-----\nA1: A-----", lambda h: edits.lift(h, 2, 4),
+                       "V1: A-..A- | 0 4\nA1: A-..A- | 0 4")
+    (l1, r1), (l2, r2) = project.track("V1").clips, project.track("A1").clips
+    assert l1.link == l2.link and r1.link == r2.link and l1.link != r1.link
+
+
+@pytest.mark.parametrize("before,start,end,locked,message", [
+    ("V1: a---", 3, 3, (), "mark an in and an out"),
+    ("V1: a---", -1, 2, (), "mark an in and an out"),
+    ("V1: a---", 1, 2, ("V1",), "every track is locked"),
+    # a clip that would move left has its partner on a locked track
+    ("V1: a---B-\nA1: ....B-", 1, 2, ("A1",), "track A1 is locked"),
+])
+def test_lift_and_extract_refused(fps, before, start, end, locked, message):
+    check_refused(parse(before, fps, locked=locked), lambda h: edits.extract(h, start, end), message)
+
+
 MOVE = [
     ("V1: a---..b--", "V1:6", -2, None, True, "V1: a---b--"),
     ("V1: a---b--", "V1:0", 8, None, True, "V1: ....b--.a---"),

@@ -400,3 +400,20 @@ def test_match_frame_shows_the_clip_at_the_playhead_in_the_source_viewer(qtbot, 
     w.timeline.setFocus()
     qtbot.keyClick(w.timeline, Qt.Key.Key_F)
     assert w.viewer.mode != SOURCE and "No clip" in w.statusBar().currentMessage()
+
+
+def test_lift_and_extract_the_marked_range_by_keyboard(qtbot, window):
+    w = window
+    w.timeline.setFocus()
+    qtbot.keyClick(w.timeline, Qt.Key.Key_Semicolon)
+    assert "Mark an in" in w.statusBar().currentMessage()
+    w.playhead.seek(40)
+    qtbot.keyClick(w.timeline, Qt.Key.Key_I)
+    w.playhead.seek(59)
+    qtbot.keyClick(w.timeline, Qt.Key.Key_O)  # frames 40-59 marked
+    qtbot.keyClick(w.timeline, Qt.Key.Key_Semicolon)
+    assert clips(w) == clips(w, 2) == [("a.mp4", 0, 40, 0), ("b.mp4", 60, 36, 12)]
+    assert w.playhead.frame == 40
+    w.session.undo_stack.undo()
+    qtbot.keyClick(w.timeline, Qt.Key.Key_Apostrophe)
+    assert clips(w) == clips(w, 2) == [("a.mp4", 0, 40, 0), ("b.mp4", 40, 36, 12)]

@@ -161,8 +161,14 @@ def cut_at(clip: Clip, offset: int) -> tuple[Clip, Clip]:
     return left, right
 
 
-def clear(history: History, track: Track, start: int, end: int) -> None:
-    """Make [start, end) of `track` empty by cutting away what is there."""
+def clear(history: History, track: Track, start: int, end: int,
+          right_links: dict[str, str] | None = None) -> None:
+    """Make [start, end) of `track` empty by cutting away what is there.
+
+    A clip across the whole range leaves a right piece that is a new clip: unlinked, or, given
+    `right_links` (shared by calls that clear the same range on several tracks), linked to the
+    right pieces of its partners.
+    """
     for c in track.clips_in(start, end):
         if c.start < start:
             history.apply(ReplaceClip(track.id, c.id, cut_at(c, start - c.start)[0]))
@@ -171,7 +177,8 @@ def clear(history: History, track: Track, start: int, end: int) -> None:
         if c.end > end:
             right = cut_at(c, end - c.start)[1]
             if c.start < start:
-                right = replace(right, id=new_id(), link=None)
+                link = c.link and right_links is not None and right_links.setdefault(c.link, new_id())
+                right = replace(right, id=new_id(), link=link or None)
             history.apply(PutClip(track.id, right))
 
 

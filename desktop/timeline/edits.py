@@ -31,8 +31,8 @@ from desktop.timeline.edit_support import (
 from desktop.timeline.history import History
 from desktop.timeline.model import Clip, Gap, new_id
 
-__all__ = ["EditError", "Placed", "insert", "overwrite", "append", "remove", "ripple_delete", "close_gap", "move",
-           "split"]
+__all__ = ["EditError", "Placed", "insert", "overwrite", "append", "remove", "ripple_delete", "close_gap", "lift",
+           "extract", "move", "split"]
 
 
 def insert(history: History, placed: Sequence[Placed]) -> list[Clip]:
@@ -143,6 +143,40 @@ def close_gap(history: History, track_id: str, frame: int) -> None:
     editable(track)
     with history.transaction("Close gap"):
         ripple(history, [track.id], gap.end, -gap.duration)
+
+
+def lift(history: History, start: int, end: int) -> None:
+    """Empty frames [start, end) of every unlocked track, leaving a gap (a marked range deleted).
+
+        lift 2-4:   V1: a---b-   ->   V1: a-..b- | 0 0
+    """
+    with history.transaction("Lift"):
+        _clear_range(history, start, end)
+
+
+def extract(history: History, start: int, end: int) -> None:
+    """Cut frames [start, end) out of every unlocked track and close the gap: what follows moves
+    left on those tracks (and partners of what moves, on theirs).
+
+        extract 2-4:   V1: a---b-   ->   V1: a-b-
+    """
+    with history.transaction("Extract"):
+        tracks = _clear_range(history, start, end)
+        ripple(history, tracks, end, start - end)
+
+
+def _clear_range(history: History, start: int, end: int) -> list[str]:
+    """Clear [start, end) on every unlocked track; returns their ids."""
+    if not 0 <= start < end:
+        raise EditError("mark an in and an out point first (the out after the in)")
+    tracks = [t for t in history.project.tracks if not t.locked]
+    if not tracks:
+        raise EditError("every track is locked")
+    right_links: dict[str, str] = {}
+    for track in tracks:
+        clear(history, track, start, end, right_links)
+    drop_lonely_links(history)
+    return [t.id for t in tracks]
 
 
 def move(history: History, clip_id: str, delta: int, track_id: str | None = None, linked: bool = True) -> None:

@@ -188,6 +188,10 @@ class MainWindow(QMainWindow):
         self.act_delete = a("&Delete (leave gap)", self.delete_selected, [QKeySequence.StandardKey.Delete, "Backspace"])
         self.act_ripple_delete = a("&Ripple Delete", self.ripple_delete_selected, ["Shift+Delete", "Shift+Backspace"])
         self.act_select_all = a("Select &All", self.select_all, QKeySequence.StandardKey.SelectAll)
+        self.act_lift = a("&Lift In to Out", lambda: self._edit_marked(edits.lift), ";",
+                          tip="Empty the marked range on every unlocked track, leaving a gap")
+        self.act_extract = a("E&xtract In to Out", lambda: self._edit_marked(edits.extract), "'",
+                             tip="Cut the marked range out of every unlocked track and close the gap")
         self.act_link = a("&Link Clips", lambda: self._edit_selected(organize.link), "Ctrl+L")
         self.act_unlink = a("U&nlink Clips", lambda: self._edit_selected(organize.unlink), "Ctrl+Shift+L")
         self.act_marker = a("Add or Remove &Marker", self.toggle_marker, "M",
@@ -230,7 +234,8 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addActions([self.act_cut, self.act_copy, self.act_paste, self.act_paste_insert])
         m.addSeparator()
-        m.addActions([self.act_split, self.act_delete, self.act_ripple_delete, self.act_select_all])
+        m.addActions([self.act_split, self.act_delete, self.act_ripple_delete, self.act_lift, self.act_extract,
+                      self.act_select_all])
         m.addSeparator()
         m.addActions([self.act_link, self.act_unlink])
         m = bar.addMenu("&View")
@@ -376,6 +381,17 @@ class MainWindow(QMainWindow):
         project = self.session.project
         first = project.clip(ids[0])
         self.session.edit(ClipDrag(MOVE, first, project.track_of(first.id).id, others=ids[1:], delta=delta).commit)
+
+    def _edit_marked(self, edit) -> None:
+        """Lift or extract the timeline's I-O range; the playhead goes to its start."""
+        first, end = self.viewer.timeline_marks()
+        if first is None or end is None:
+            self.statusBar().showMessage("Mark an in (I) and an out (O) on the timeline first", 4000)
+            return
+        steps = self.session.undo_stack.index()
+        self.session.edit(edit, first, end)
+        if self.session.undo_stack.index() != steps:
+            self.playhead.seek(first)
 
     def select_all(self) -> None:
         self.selection.set([c.id for _, c in self.session.project.all_clips()])
