@@ -47,7 +47,7 @@ def test_one_audio_clip_in_detail(setup):
     selection.set([audio.id])
     form = inspector.clip_form
     assert inspector.title.text() == "Clip"
-    assert text(form, "name") == "shot.mp4" and text(form, "track") == "A1 (audio)"
+    assert inspector.name_edit.text() == audio.name == "shot.mp4" and text(form, "track") == "A1 (audio)"
     assert text(form, "media") == audio.media.path
     assert text(form, "start") == f"{timecode(audio.start, FPS)} ({audio.start})" == when(65, FPS)
     assert text(form, "end") == when(audio.end, FPS) and text(form, "duration") == when(audio.duration, FPS)
@@ -101,6 +101,22 @@ def test_fades_typed_in_fade_the_clip_and_its_sound_as_one_step(qtbot, setup):
     assert failures and "do not fit" in failures[0] and fade_in.value() == 0
     session.undo_stack.undo()
     assert spin.value() == 0 and session.project.clip(audio.id).fade_out == 0
+
+
+def test_a_name_typed_in_renames_the_clip_and_its_partner(qtbot, setup):
+    session, selection, inspector = setup
+    video, audio = session.project.tracks[0].clips[0], session.project.tracks[1].clips[0]
+    selection.set([video.id])
+    qtbot.mouseClick(inspector.name_edit, Qt.MouseButton.LeftButton)
+    inspector.name_edit.selectAll()
+    qtbot.keyClicks(inspector.name_edit, " Opening shot ")
+    qtbot.keyClick(inspector.name_edit, Qt.Key.Key_Return)
+    assert session.project.clip(video.id).name == session.project.clip(audio.id).name == "Opening shot"
+    inspector.name_edit.clear()  # empty: the file's name shows instead
+    inspector.name_edit.editingFinished.emit()
+    assert session.project.clip(video.id).name == "" and inspector.name_edit.placeholderText() == "shot.mp4"
+    session.undo_stack.undo()
+    assert inspector.name_edit.text() == "Opening shot"
 
 
 def test_gain_on_a_locked_track_is_refused_and_shown_back(qtbot, setup):

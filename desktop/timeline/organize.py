@@ -143,6 +143,17 @@ def set_gain(history: History, clip_ids: Sequence[str], gain_db: float, linked: 
             history.apply(ReplaceClip(t.id, c.id, replace(c, gain_db=float(gain_db))))
 
 
+def rename_clip(history: History, clip_ids: Sequence[str], name: str, linked: bool = True) -> None:
+    """Name clips (with their partners when `linked`); an empty name shows the media's name."""
+    targets = [(t, c) for t, c in groups(history.project, clip_ids, linked) if c.name != name]
+    editable(*(t for t, _ in targets))
+    if not targets:
+        return
+    with history.transaction("Rename clip"):
+        for t, c in targets:
+            history.apply(ReplaceClip(t.id, c.id, replace(c, name=name)))
+
+
 def set_fades(history: History, clip_ids: Sequence[str], fade_in: int | None = None,
               fade_out: int | None = None, linked: bool = True) -> None:
     """Set how many frames clips fade in and out over (None leaves that fade as it is). With

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
+    QLineEdit,
     QScrollArea,
     QSpinBox,
     QStackedWidget,
@@ -75,9 +76,14 @@ class Inspector(QWidget):
         self.selection = selection
         self._clip_id: str | None = None
 
-        self.clip_form = _Form([("name", "Name"), ("track", "Track"), ("media", "File"), ("start", "Start"),
+        self.clip_form = _Form([("track", "Track"), ("media", "File"), ("start", "Start"),
                                 ("end", "End"), ("duration", "Duration"), ("source_in", "Source in"),
                                 ("source_out", "Source out"), ("linked", "Linked to")])
+        self.name_edit = QLineEdit()
+        self.name_edit.setToolTip("The clip's name on the timeline, and its linked partners' "
+                                  "(empty: the file's name; Enter applies; one undo step)")
+        self.name_edit.editingFinished.connect(self._name_edited)
+        self.clip_form.form.insertRow(0, "Name", self.name_edit)
         self.gain_spin = QDoubleSpinBox()
         self.gain_spin.setRange(*GAIN_RANGE)
         self.gain_spin.setDecimals(1)
@@ -165,8 +171,11 @@ class Inspector(QWidget):
         self.pages.setCurrentIndex(0)
         partners = [c for c in project.linked(clip) if c.id != clip.id]
         file_text = media.path + ("  (offline)" if media.offline else "")
+        self.name_edit.setText(clip.name)
+        self.name_edit.setPlaceholderText(media.name)
+        self.name_edit.setEnabled(not track.locked)
         self.clip_form.set(
-            name=clip.name or media.name, track=f"{track.name} ({track.kind.value})", media=file_text,
+            track=f"{track.name} ({track.kind.value})", media=file_text,
             start=when(clip.start, fps), end=when(clip.end, fps), duration=when(clip.duration, fps),
             source_in=when(clip.source_start, fps), source_out=when(clip.source_end, fps),
             linked=", ".join(f"{project.track_of(c.id).name}: {c.name or c.media.name}" for c in partners) or "none",
@@ -225,6 +234,16 @@ class Inspector(QWidget):
         if value != round(project.clip(clip_id).gain_db, 1):
             self.session.edit(organize.set_gain, [clip_id], value, linked=False)
         self.refresh()  # a refused edit shows the clip's real value again
+
+    def _name_edited(self) -> None:
+        project = self.session.project
+        clip_id = self._clip_id
+        if clip_id is None or clip_id not in {c.id for _, c in project.all_clips()}:
+            return
+        name = self.name_edit.text().strip()
+        if name != project.clip(clip_id).name:
+            self.session.edit(organize.rename_clip, [clip_id], name)
+        self.refresh()
 
     def _fade_edited(self, edge: str) -> None:
         project = self.session.project
