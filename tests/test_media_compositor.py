@@ -235,3 +235,17 @@ def test_sound_fades_are_linear_ramps_to_the_clip_edges(sounds):
     assert rms(faded[int(20 * fps_rate):int(40 * fps_rate)]) == pytest.approx(
         rms(plain[int(20 * fps_rate):int(40 * fps_rate)]), rel=1e-6)
     assert not faded[int(49 * fps_rate):].any()
+
+
+def test_a_disabled_clip_gives_no_picture_and_no_sound(media, sounds):
+    from dataclasses import replace
+
+    project = video_project([Clip(media["red"], 0, 0, 10)], [Clip(media["blue"], 0, 0, 10, enabled=False)])
+    assert near(colour_at(Compositor(project).picture(3), 80, 45), RED)
+    project.tracks[0].clips[0] = replace(project.tracks[0].clips[0], enabled=False)
+    assert not Compositor(project).picture(3).any()
+    mix = mix_project([Clip(sounds["440"], 0, 0, 50, enabled=False)], [Clip(sounds["1000"], 0, 0, 50)])
+    left = Compositor(mix).sound(5, 45)[:, 0]
+    assert tone_level(left, 440, RATE) < 0.005 and tone_level(left, 1000, RATE) == pytest.approx(0.2, abs=0.005)
+    mix.tracks[2].clips[0] = replace(mix.tracks[2].clips[0], enabled=False)
+    assert not Compositor(mix).has_sound()

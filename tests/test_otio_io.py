@@ -24,8 +24,8 @@ from test_timeline_properties import START, apply_op, op
 
 
 def rich_project(fps):
-    """A project using every field we save: links, sources, gain, fades, flags, bin, provenance,
-    markers."""
+    """A project using every field we save: links, sources, gain, fades, a disabled clip, flags,
+    bin, provenance, markers."""
     project = parse("V1: A---..b--\nV2: ...c-\nA1: A--- | 3", fps)
     generated = replace(media("g", 12, audio=False), provenance=Provenance(
         "a red ball bounces", 7, "builtin-shapes", {"steps": 8, "guidance": [1.5, 2], "nested": {"k": None}},
@@ -36,7 +36,7 @@ def rich_project(fps):
     a1 = project.track("A1")
     a1.clips[0] = replace(a1.clips[0], gain_db=-4.5, fade_in=2, fade_out=1)
     v1 = project.track("V1")
-    v1.clips[1] = replace(v1.clips[1], fade_out=3)
+    v1.clips[1] = replace(v1.clips[1], fade_out=3, enabled=False)
     a1.muted, v2.hidden, v2.locked = True, True, True
     project.name, project.width, project.height, project.sample_rate = "Trip", 1280, 720, 44100
     project.markers = [Marker(0, "start"), Marker(7, ""), Marker(1000, "past the end")]

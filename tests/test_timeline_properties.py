@@ -78,6 +78,8 @@ def apply_op(h: History, op: tuple[str, int, int, int, int]) -> None:
         organize.unlink(h, [cid])
     elif name == "gain":
         organize.set_gain(h, [cid], float(delta))
+    elif name == "enable":
+        organize.set_enabled(h, [cid], bool(b % 2), linked=bool(d % 2))
     elif name == "rename":
         organize.rename_clip(h, [cid], LETTERS[b % 4] * (c % 3), linked=bool(d % 2))
     elif name in ("lift", "extract"):
@@ -100,7 +102,7 @@ def apply_op(h: History, op: tuple[str, int, int, int, int]) -> None:
 OPS = ["insert", "overwrite", "append", "remove", "ripple_delete", "move", "split", "trim_in", "trim_out",
        "slip", "ripple_trim_in", "ripple_trim_out", "roll", "add_track", "remove_track", "move_track", "lock",
        "link", "unlink", "gain", "import", "paste", "fade",
-       "close_gap", "marker", "lift", "extract", "rename"]
+       "close_gap", "marker", "lift", "extract", "rename", "enable"]
 small = st.integers(0, 60)
 op = st.tuples(st.sampled_from(OPS), small, small, small, small)
 

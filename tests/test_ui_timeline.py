@@ -417,3 +417,15 @@ def test_lift_and_extract_the_marked_range_by_keyboard(qtbot, window):
     w.session.undo_stack.undo()
     qtbot.keyClick(w.timeline, Qt.Key.Key_Apostrophe)
     assert clips(w) == clips(w, 2) == [("a.mp4", 0, 40, 0), ("b.mp4", 40, 36, 12)]
+
+
+def test_shift_e_switches_the_selected_clips_off_and_on(qtbot, window):
+    w = window
+    w.timeline.setFocus()
+    qtbot.mouseClick(w.timeline, Qt.MouseButton.LeftButton, pos=point(w, 10))
+    qtbot.keyClick(w.timeline, Qt.Key.Key_E, Qt.KeyboardModifier.ShiftModifier)
+    enabled = [(c.name, c.enabled) for _, c in w.session.project.all_clips()]
+    assert sorted(enabled) == [("a.mp4", False), ("a.mp4", False), ("b.mp4", True), ("b.mp4", True)]
+    assert clips(w) == [("a.mp4", 0, 48, 0), ("b.mp4", 48, 48, 0)]  # still in place
+    qtbot.keyClick(w.timeline, Qt.Key.Key_E, Qt.KeyboardModifier.ShiftModifier)
+    assert all(c.enabled for _, c in w.session.project.all_clips())

@@ -1,17 +1,17 @@
 """A project at a frame -> the picture; a range of frames -> the mixed sound.
 
-Picture: video tracks are drawn in Project.tracks order, so a later video track covers an earlier one
-(V2 over V1, as in OpenTimelineIO stacks and editors). Hidden tracks are skipped; gaps and media
-without picture are transparent; where nothing is drawn the picture is black. Each source is fitted
-inside the frame keeping its aspect ratio and centred; the bars around it are transparent, so a
-narrower clip on V2 shows V1 at its sides, and black when nothing is below. The source frame shown is
-the last one whose time is <= the timeline time (see decoder/frameindex). A clip in its fade is
-blended over what is below it at its level (over black where nothing is), so a clip fading in on V2
-over one on V1 is a cross-dissolve.
+Picture: video tracks are drawn in Project.tracks order, so a later video track covers an earlier
+one (V2 over V1, as in OpenTimelineIO stacks and editors). Hidden tracks and disabled clips are
+skipped; gaps and media without picture are transparent; where nothing is drawn the picture is
+black. Each source is fitted inside the frame keeping its aspect ratio and centred; the bars around
+it are transparent, so a narrower clip on V2 shows V1 at its sides, and black when nothing is
+below. The source frame shown is the last one whose time is <= the timeline time (see
+decoder/frameindex). A clip in its fade is blended over what is below it at its level (over black
+where nothing is), so a clip fading in on V2 over one on V1 is a cross-dissolve.
 
-Sound: every clip on an unmuted audio track, at its gain and fade level, resampled to the project's
-rate, folded to stereo and summed (clipped to [-1, 1]). Video-track clips give picture only. Frame f
-starts at sample floor(f * sample_rate / fps), so consecutive ranges tile exactly.
+Sound: every enabled clip on an unmuted audio track, at its gain and fade level, resampled to the
+project's rate, folded to stereo and summed (clipped to [-1, 1]). Video-track clips give picture
+only. Frame f starts at sample floor(f * sample_rate / fps), so consecutive ranges tile exactly.
 
 Both read the project on every call, so edits show at once. Calls are safe from any thread (the pool
 and decoders lock), but give the player's decode-ahead its own Compositor and MediaPool so other
@@ -76,7 +76,7 @@ class Compositor:
             if track.kind is not TrackKind.VIDEO or track.hidden:
                 continue
             clip = track.clip_at(frame)
-            if clip is not None and clip.media.has_video and not clip.media.offline:
+            if clip is not None and clip.enabled and clip.media.has_video and not clip.media.offline:
                 out.append(clip)
         return out
 
@@ -152,7 +152,7 @@ class Compositor:
             if track.kind is not TrackKind.AUDIO or track.muted:
                 continue
             for clip in track.clips:
-                if not clip.media.has_audio or clip.media.offline:
+                if not (clip.enabled and clip.media.has_audio) or clip.media.offline:
                     continue
                 c0, c1 = sample_at(clip.start, rate, fps), sample_at(clip.end, rate, fps)
                 lo, hi = max(first, c0), min(last, c1)
@@ -170,5 +170,5 @@ class Compositor:
 
     def has_sound(self) -> bool:
         """True when some unmuted audio track holds a clip with sound."""
-        return any(track.kind is TrackKind.AUDIO and not track.muted and clip.media.has_audio
+        return any(track.kind is TrackKind.AUDIO and not track.muted and clip.enabled and clip.media.has_audio
                    for track in self.project.tracks for clip in track.clips)

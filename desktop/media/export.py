@@ -53,7 +53,7 @@ def _offline_in(project: Project, start: int, end: int) -> list[str]:
         if track.hidden if track.kind is TrackKind.VIDEO else track.muted:
             continue
         for clip in track.clips_in(start, end):
-            if clip.media.offline:
+            if clip.enabled and clip.media.offline:
                 missing.setdefault(clip.media.path)
     return list(missing)
 

@@ -78,7 +78,8 @@ class Clip:
     from nothing over its first `fade_in` frames and sinks to nothing over its last `fade_out`
     (picture over what is below it, sound in level). A fade belongs to its edge: trims keep it, a
     cut leaves each piece only the fade of its outer edge. Fades are cut down to fit the clip
-    (fade in first), so a trim that shortens a clip shortens fades that no longer fit.
+    (fade in first), so a trim that shortens a clip shortens fades that no longer fit. A clip that
+    is not `enabled` keeps its place but gives no picture or sound.
     """
 
     media: Media
@@ -91,6 +92,7 @@ class Clip:
     id: str = field(default_factory=new_id)
     fade_in: int = 0
     fade_out: int = 0
+    enabled: bool = True
 
     def __post_init__(self) -> None:
         if self.fade_in > self.duration or self.fade_in + self.fade_out > self.duration:

@@ -154,6 +154,18 @@ def rename_clip(history: History, clip_ids: Sequence[str], name: str, linked: bo
             history.apply(ReplaceClip(t.id, c.id, replace(c, name=name)))
 
 
+def set_enabled(history: History, clip_ids: Sequence[str], enabled: bool, linked: bool = True) -> None:
+    """Switch clips (with their partners when `linked`) off or back on; an off clip keeps its place
+    but gives no picture or sound."""
+    targets = [(t, c) for t, c in groups(history.project, clip_ids, linked) if c.enabled != enabled]
+    editable(*(t for t, _ in targets))
+    if not targets:
+        return
+    with history.transaction("Enable clip" if enabled else "Disable clip"):
+        for t, c in targets:
+            history.apply(ReplaceClip(t.id, c.id, replace(c, enabled=bool(enabled))))
+
+
 def set_fades(history: History, clip_ids: Sequence[str], fade_in: int | None = None,
               fade_out: int | None = None, linked: bool = True) -> None:
     """Set how many frames clips fade in and out over (None leaves that fade as it is). With

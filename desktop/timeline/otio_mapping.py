@@ -112,6 +112,7 @@ def to_timeline(project: Project, version: int) -> otio.schema.Timeline:
                                         source_range=span(item.source_start, item.duration))
                 clip.metadata[KEY] = {"id": item.id, "link": item.link, "gain_db": item.gain_db,
                                       "fade_in": item.fade_in, "fade_out": item.fade_out}
+                clip.enabled = item.enabled
                 out.append(clip)
             else:
                 out.append(otio.schema.Gap(source_range=span(0, item.duration)))
@@ -138,6 +139,7 @@ class _Found:
     media_meta: dict | None  # ours, when Framesmith wrote the file
     rate: Fraction | None  # the reference's own rate
     meta: dict
+    enabled: bool
 
 
 def media_from(meta: dict, path: str, duration: int) -> Media:
@@ -240,6 +242,7 @@ def _read_track(child: otio.schema.Track, track: Track, fps: Fraction, folder: s
             plain(ref.metadata[KEY]) if KEY in ref.metadata else None,
             None if available is None else rate_of(available.duration.rate),
             plain(item.metadata.get(KEY, {})),
+            item.enabled,
         ))
     return out
 
@@ -278,7 +281,7 @@ def _place(project: Project, found: list[_Found]) -> None:
         ids.add(clip_id)
         f.track.clips.append(Clip(media, f.start, max(f.source_start, 0), f.duration, f.name,
                                   f.meta.get("link"), float(f.meta.get("gain_db", 0.0)), clip_id,
-                                  _fade(f.meta.get("fade_in")), _fade(f.meta.get("fade_out"))))
+                                  _fade(f.meta.get("fade_in")), _fade(f.meta.get("fade_out")), f.enabled))
     members: dict[str, list[tuple[Track, int]]] = defaultdict(list)
     for track in project.tracks:
         for i, c in enumerate(track.clips):

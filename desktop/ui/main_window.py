@@ -188,6 +188,8 @@ class MainWindow(QMainWindow):
         self.act_delete = a("&Delete (leave gap)", self.delete_selected, [QKeySequence.StandardKey.Delete, "Backspace"])
         self.act_ripple_delete = a("&Ripple Delete", self.ripple_delete_selected, ["Shift+Delete", "Shift+Backspace"])
         self.act_select_all = a("Select &All", self.select_all, QKeySequence.StandardKey.SelectAll)
+        self.act_enable = a("&Enable / Disable Clips", self.toggle_enabled, "Shift+E",
+                            tip="Switch the selected clips off (kept in place, no picture or sound) or back on")
         self.act_lift = a("&Lift In to Out", lambda: self._edit_marked(edits.lift), ";",
                           tip="Empty the marked range on every unlocked track, leaving a gap")
         self.act_extract = a("E&xtract In to Out", lambda: self._edit_marked(edits.extract), "'",
@@ -237,7 +239,7 @@ class MainWindow(QMainWindow):
         m.addActions([self.act_split, self.act_delete, self.act_ripple_delete, self.act_lift, self.act_extract,
                       self.act_select_all])
         m.addSeparator()
-        m.addActions([self.act_link, self.act_unlink])
+        m.addActions([self.act_link, self.act_unlink, self.act_enable])
         m = bar.addMenu("&View")
         m.addActions([self.act_zoom_in, self.act_zoom_out, self.act_zoom_fit, self.act_snap])
         m.addSeparator()
@@ -393,6 +395,15 @@ class MainWindow(QMainWindow):
         if self.session.undo_stack.index() != steps:
             self.playhead.seek(first)
 
+    def toggle_enabled(self) -> None:
+        """Switch the selected clips off, or back on when all of them are off."""
+        ids = self.selection.ids
+        if not ids:
+            self.statusBar().showMessage("Select a clip first", 4000)
+            return
+        all_off = not any(self.session.project.clip(i).enabled for i in ids)
+        self.session.edit(organize.set_enabled, ids, all_off)
+
     def select_all(self) -> None:
         self.selection.set([c.id for _, c in self.session.project.all_clips()])
 
@@ -460,7 +471,7 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addActions([self.act_cut, self.act_copy, self.act_paste])
         menu.addSeparator()
-        menu.addActions([self.act_split, self.act_delete, self.act_ripple_delete, self.act_unlink])
+        menu.addActions([self.act_split, self.act_delete, self.act_ripple_delete, self.act_unlink, self.act_enable])
         menu.exec(where)
 
     def _lane_menu(self, track_id: str, frame: int, where) -> None:

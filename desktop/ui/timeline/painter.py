@@ -126,6 +126,8 @@ def paint_clip(p: QPainter, rect: QRectF, clip: Clip, kind: TrackKind, selected:
         font.setPointSizeF(8)
         p.setFont(font)
         label = clip.name or clip.media.name
+        if not clip.enabled:
+            label = f"OFF  {label}"
         if offline:
             label = f"OFFLINE  {label}"
         elif clip.generated:
@@ -135,6 +137,8 @@ def paint_clip(p: QPainter, rect: QRectF, clip: Clip, kind: TrackKind, selected:
     if clip.link is not None and rect.width() > 40:
         p.setPen(QColor(255, 255, 255, 120))
         p.drawText(band.adjusted(0, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, "\u221e")
+    if not clip.enabled:  # switched off: greyed out
+        p.fillRect(rect, QColor(20, 20, 22, 170))
     p.restore()
     p.setBrush(Qt.BrushStyle.NoBrush)
     p.setPen(QPen(theme.SELECTION, 2) if selected else QPen(colour.lighter(140), 1))
