@@ -182,7 +182,7 @@ def test_right_click_on_empty_space_offers_to_close_the_gap_and_paste_there(qtbo
     QApplication.sendEvent(w.timeline, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, where,
                                                          w.timeline.mapToGlobal(where)))
     assert asked == [(w.session.project.tracks[0].id, 20)]
-    menu = w.lane_menu(*asked[0])
+    menu = w.commands.lane_menu(*asked[0])
     close, paste_here = menu.actions()
     assert not paste_here.isEnabled()  # nothing copied yet
     close.trigger()
@@ -336,7 +336,7 @@ def test_right_click_on_a_marker_renames_or_removes_it(qtbot, window, monkeypatc
         QApplication.sendEvent(w.timeline, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, where,
                                                              w.timeline.mapToGlobal(where)))
     assert asked == [40]
-    rename, remove = w.marker_menu(40).actions()
+    rename, remove = w.commands.marker_menu(40).actions()
     monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("  opening shot ", True))
     rename.trigger()
     assert [(m.frame, m.name) for m in w.session.project.markers] == [(40, "opening shot")]
@@ -376,7 +376,7 @@ def test_the_history_panel_lists_the_steps_and_goes_back_to_any(qtbot, window):
     stack = w.session.undo_stack
     before, at = w.session.project.state(), stack.index()
     w.playhead.seek(20)
-    w.split_at_playhead()
+    w.commands.split_at_playhead()
     w.session.edit(organize.add_marker, 5)
     model = w.history_view.model()
     assert model.rowCount() == stack.count() + 1  # "Opened", then one row a step

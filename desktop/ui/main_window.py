@@ -14,7 +14,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QScrollArea, QUndoView, QWidget
 
 from desktop.timeline import edits, organize
-from desktop.timeline.clipboard import Copied, copy_clips, paste
 from desktop.timeline.model import TrackKind
 from desktop.ui import workers
 from desktop.ui.export_dialog import ExportDialog
@@ -29,8 +28,8 @@ from desktop.ui.project_files import ProjectFiles
 from desktop.ui.selection import Selection
 from desktop.ui.session import Session
 from desktop.ui.shortcuts import ShortcutsDialog
-from desktop.ui.timeline.drag import MOVE, ClipDrag
 from desktop.ui.timeline.widget import TimelineWidget
+from desktop.ui.timeline_commands import TimelineCommands
 from desktop.ui.viewer import Viewer
 
 
@@ -44,7 +43,6 @@ class MainWindow(QMainWindow):
         for shared in (self.session, self.selection, self.playhead):
             shared.setParent(self)  # they live and die with the window
         self.files = ProjectFiles(self.session, self, self.settings)
-        self.copied: Copied | None = None  # what Copy or Cut took, for Paste
         self.setDockNestingEnabled(True)
         self.resize(1500, 900)
 
@@ -89,7 +87,7 @@ class MainWindow(QMainWindow):
         self.timeline.clip_menu_requested.connect(self._clip_menu)
         self.timeline.track_menu_requested.connect(self._track_menu)
         self.timeline.lane_menu_requested.connect(self._lane_menu)
-        self.timeline.marker_menu_requested.connect(lambda frame, where: self.marker_menu(frame).exec(where))
+        self.timeline.marker_menu_requested.connect(self._marker_menu)
         self.viewer.insert_requested.connect(self._insert_source)
         self.viewer.overwrite_requested.connect(self._overwrite_source)
         self._update_title()
@@ -148,18 +146,6 @@ class MainWindow(QMainWindow):
         self.addAction(action)
         return action
 
-    def _panel_action(self, text: str, slot, key: str) -> QAction:
-        """An action whose key works while the timeline or the viewer has the focus, so it leaves
-        the arrow keys to the bin's list and to text fields."""
-        action = QAction(text, self)
-        action.setShortcut(QKeySequence(key))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setStatusTip(text)
-        action.triggered.connect(slot)
-        for panel in (self.timeline, self.viewer):
-            panel.addAction(action)
-        return action
-
     def _build_actions(self) -> None:
         a = self._action
         f = self.files
@@ -178,33 +164,7 @@ class MainWindow(QMainWindow):
         self.act_redo = self.session.undo_stack.createRedoAction(self, "&Redo")
         self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.addActions([self.act_undo, self.act_redo])
-        self.act_cut = a("Cu&t", self.cut_selected, "Ctrl+X")
-        self.act_copy = a("&Copy", self.copy_selected, "Ctrl+C")
-        self.act_paste = a("&Paste", lambda: self.paste_copied(insert=False), "Ctrl+V",
-                           tip="Paste over what is at the playhead")
-        self.act_paste_insert = a("Paste &Insert", lambda: self.paste_copied(insert=True), "Ctrl+Shift+V",
-                                  tip="Paste at the playhead, pushing later clips right")
-        self.act_split = a("S&plit at Playhead", self.split_at_playhead, ["S", "Ctrl+B"])
-        self.act_delete = a("&Delete (leave gap)", self.delete_selected, [QKeySequence.StandardKey.Delete, "Backspace"])
-        self.act_ripple_delete = a("&Ripple Delete", self.ripple_delete_selected, ["Shift+Delete", "Shift+Backspace"])
-        self.act_select_all = a("Select &All", self.select_all, QKeySequence.StandardKey.SelectAll)
-        self.act_enable = a("&Enable / Disable Clips", self.toggle_enabled, "Shift+E",
-                            tip="Switch the selected clips off (kept in place, no picture or sound) or back on")
-        self.act_lift = a("&Lift In to Out", lambda: self._edit_marked(edits.lift), ";",
-                          tip="Empty the marked range on every unlocked track, leaving a gap")
-        self.act_extract = a("E&xtract In to Out", lambda: self._edit_marked(edits.extract), "'",
-                             tip="Cut the marked range out of every unlocked track and close the gap")
-        self.act_link = a("&Link Clips", lambda: self._edit_selected(organize.link), "Ctrl+L")
-        self.act_unlink = a("U&nlink Clips", lambda: self._edit_selected(organize.unlink), "Ctrl+Shift+L")
-        self.act_marker = a("Add or Remove &Marker", self.toggle_marker, "M",
-                            tip="Mark the frame at the playhead, or unmark it")
-        self.act_next_marker = a("Ne&xt Marker", lambda: self.jump_to_marker(1), "Shift+M")
-        self.act_previous_marker = a("Pre&vious Marker", lambda: self.jump_to_marker(-1), "Ctrl+Shift+M")
-        self.act_previous_edit = self._panel_action("Previous &Edit", lambda: self.jump_to_edit(-1), "Up")
-        self.act_next_edit = self._panel_action("Next E&dit", lambda: self.jump_to_edit(1), "Down")
-        self.act_nudge_left = self._panel_action("Nudge Left", lambda: self.nudge_selected(-1), "Alt+Left")
-        self.act_nudge_right = self._panel_action("Nudge Right", lambda: self.nudge_selected(1), "Alt+Right")
-        self.act_match_frame = self._panel_action("Match &Frame", self.match_frame, "F")
+        self.commands = TimelineCommands(self)
         self.act_add_video = a("Add &Video Track", lambda: self.session.edit(organize.add_track, TrackKind.VIDEO))
         self.act_add_audio = a("Add A&udio Track", lambda: self.session.edit(organize.add_track, TrackKind.AUDIO))
         self.act_zoom_in = a("Zoom &In", lambda: self.timeline.zoom(1.5), ["+", "=", "Ctrl+="])
@@ -233,13 +193,9 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_quit)
         m = bar.addMenu("&Edit")
         m.addActions([self.act_undo, self.act_redo])
-        m.addSeparator()
-        m.addActions([self.act_cut, self.act_copy, self.act_paste, self.act_paste_insert])
-        m.addSeparator()
-        m.addActions([self.act_split, self.act_delete, self.act_ripple_delete, self.act_lift, self.act_extract,
-                      self.act_select_all])
-        m.addSeparator()
-        m.addActions([self.act_link, self.act_unlink, self.act_enable])
+        for group in self.commands.edit_menu_groups():
+            m.addSeparator()
+            m.addActions(group)
         m = bar.addMenu("&View")
         m.addActions([self.act_zoom_in, self.act_zoom_out, self.act_zoom_fit, self.act_snap])
         m.addSeparator()
@@ -254,11 +210,9 @@ class MainWindow(QMainWindow):
                 self.playback_menu.addAction(act)
                 self.addAction(act)
         m = bar.addMenu("&Timeline")
-        m.addActions([self.act_marker, self.act_next_marker, self.act_previous_marker])
-        m.addSeparator()
-        m.addActions([self.act_previous_edit, self.act_next_edit, self.act_nudge_left, self.act_nudge_right,
-                      self.act_match_frame])
-        m.addSeparator()
+        for group in self.commands.timeline_menu_groups():
+            m.addActions(group)
+            m.addSeparator()
         m.addActions([self.act_add_video, self.act_add_audio])
         m = bar.addMenu("&Generate")
         m.addAction(self.generate_dock.toggleViewAction())
@@ -277,7 +231,7 @@ class MainWindow(QMainWindow):
         tb.addSeparator()
         tb.addActions([self.act_undo, self.act_redo])
         tb.addSeparator()
-        tb.addActions([self.act_split, self.act_ripple_delete, self.act_snap])
+        tb.addActions([self.commands.act_split, self.commands.act_ripple_delete, self.act_snap])
         tb.addSeparator()
         tb.addActions([self.act_zoom_out, self.act_zoom_fit, self.act_zoom_in])
 
@@ -289,123 +243,6 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("(none)").setEnabled(False)
 
     # --- edits ------------------------------------------------------------------------------------
-
-    def split_at_playhead(self) -> None:
-        ids = self.selection.ids or None
-        if ids:
-            frame = self.playhead.frame
-            ids = [i for i in ids if (c := self.session.project.clip(i)).start < frame < c.end] or None
-        self.session.edit(edits.split, self.playhead.frame, ids)
-
-    def delete_selected(self) -> None:
-        self._edit_selected(edits.remove)
-
-    def ripple_delete_selected(self) -> None:
-        self._edit_selected(edits.ripple_delete)
-
-    def _edit_selected(self, fn) -> None:
-        ids = self.selection.ids
-        if not ids:
-            self.statusBar().showMessage("Select a clip first", 4000)
-            return
-        self.session.edit(fn, ids)
-
-    def copy_selected(self) -> bool:
-        """Copy the selected clips (with their linked partners) for Paste; True if any were."""
-        ids = self.selection.ids
-        if not ids:
-            self.statusBar().showMessage("Select a clip first", 4000)
-            return False
-        self.copied = copy_clips(self.session.project, ids)
-        count = len(self.copied.clips)
-        self.statusBar().showMessage(f"Copied {count} clip{'' if count == 1 else 's'}", 3000)
-        return True
-
-    def cut_selected(self) -> None:
-        if self.copy_selected():
-            self.session.edit(edits.remove, self.selection.ids)
-
-    def paste_copied(self, insert: bool) -> None:
-        """The copied clips at the playhead, on the tracks they came from; the playhead moves to
-        their end, so pasting again lays another copy after them."""
-        if self.copied is None:
-            self.statusBar().showMessage("Copy or cut a clip first", 4000)
-            return
-        pasted = self.session.edit(paste, self.copied, self.playhead.frame, insert)
-        if pasted:
-            self.selection.set([c.id for c in pasted])
-            self.playhead.seek(max(c.end for c in pasted))
-
-    def toggle_marker(self) -> None:
-        frame = self.playhead.frame
-        if any(m.frame == frame for m in self.session.project.markers):
-            self.session.edit(organize.remove_marker, frame)
-        else:
-            self.session.edit(organize.add_marker, frame)
-
-    def jump_to_marker(self, step: int) -> None:
-        """The playhead to the next marker after it (`step` 1) or the last one before it (-1)."""
-        here = self.playhead.frame
-        frames = [m.frame for m in self.session.project.markers if (m.frame - here) * step > 0]
-        if not frames:
-            self.statusBar().showMessage(f"No marker {'after' if step > 0 else 'before'} the playhead", 3000)
-            return
-        self.playhead.seek(min(frames) if step > 0 else max(frames))
-
-    def jump_to_edit(self, step: int) -> None:
-        """The playhead to the next cut after it (`step` 1) or the last one before it (-1): any
-        clip's first frame or end, on any track."""
-        here = self.playhead.frame
-        cuts = {f for _, c in self.session.project.all_clips() for f in (c.start, c.end) if (f - here) * step > 0}
-        if cuts:
-            self.playhead.seek(min(cuts) if step > 0 else max(cuts))
-
-    def match_frame(self) -> None:
-        """The file of the clip at the playhead in the viewer's source mode, at the frame the
-        timeline shows: the selected clip there, else the topmost picture, else a sound."""
-        project, frame = self.session.project, self.playhead.frame
-        selected = [project.clip(i) for i in self.selection.ids]
-        video = [t.clip_at(frame) for t in reversed(project.tracks) if t.kind is TrackKind.VIDEO and not t.hidden]
-        audio = [t.clip_at(frame) for t in project.tracks if t.kind is TrackKind.AUDIO]
-        clip = next((c for c in selected + video + audio if c is not None and c.start <= frame < c.end), None)
-        if clip is None:
-            self.statusBar().showMessage("No clip at the playhead", 4000)
-            return
-        self.viewer.show_source(clip.media)
-        self.viewer.seek(frame - clip.start + clip.source_start)
-
-    def nudge_selected(self, delta: int) -> None:
-        """Move the selected clips (with their linked partners) by `delta` frames, one undo step."""
-        ids = self.selection.ids
-        if not ids:
-            self.statusBar().showMessage("Select a clip first", 4000)
-            return
-        project = self.session.project
-        first = project.clip(ids[0])
-        self.session.edit(ClipDrag(MOVE, first, project.track_of(first.id).id, others=ids[1:], delta=delta).commit)
-
-    def _edit_marked(self, edit) -> None:
-        """Lift or extract the timeline's I-O range; the playhead goes to its start."""
-        first, end = self.viewer.timeline_marks()
-        if first is None or end is None:
-            self.statusBar().showMessage("Mark an in (I) and an out (O) on the timeline first", 4000)
-            return
-        steps = self.session.undo_stack.index()
-        self.session.edit(edit, first, end)
-        if self.session.undo_stack.index() != steps:
-            self.playhead.seek(first)
-
-    def toggle_enabled(self) -> None:
-        """Switch the selected clips off, or back on when all of them are off."""
-        ids = self.selection.ids
-        if not ids:
-            self.statusBar().showMessage("Select a clip first", 4000)
-            return
-        all_off = not any(self.session.project.clip(i).enabled for i in ids)
-        self.session.edit(organize.set_enabled, ids, all_off)
-
-    def select_all(self) -> None:
-        self.selection.set([c.id for _, c in self.session.project.all_clips()])
 
     def _toggle_snapping(self) -> None:
         self.timeline.snapping = self.act_snap.isChecked()
@@ -469,42 +306,17 @@ class MainWindow(QMainWindow):
             menu.addAction("Regenerate", lambda: self.generation.regenerate(clip.media))
             menu.addAction("New Take", lambda: self.generation.regenerate(clip.media, new_take=True))
         menu.addSeparator()
-        menu.addActions([self.act_cut, self.act_copy, self.act_paste])
+        c = self.commands
+        menu.addActions([c.act_cut, c.act_copy, c.act_paste])
         menu.addSeparator()
-        menu.addActions([self.act_split, self.act_delete, self.act_ripple_delete, self.act_unlink, self.act_enable])
+        menu.addActions([c.act_split, c.act_delete, c.act_ripple_delete, c.act_unlink, c.act_enable])
         menu.exec(where)
 
     def _lane_menu(self, track_id: str, frame: int, where) -> None:
-        self.lane_menu(track_id, frame).exec(where)
+        self.commands.lane_menu(track_id, frame).exec(where)
 
-    def marker_menu(self, frame: int):
-        """The menu of the marker at `frame`: rename it, remove it."""
-        from PySide6.QtWidgets import QMenu
-
-        menu = QMenu(self)
-        menu.addAction("Rename Marker...", lambda: self.rename_marker(frame))
-        menu.addAction("Remove Marker", lambda: self.session.edit(organize.remove_marker, frame))
-        return menu
-
-    def rename_marker(self, frame: int) -> None:
-        from PySide6.QtWidgets import QInputDialog
-
-        marker = next((m for m in self.session.project.markers if m.frame == frame), None)
-        if marker is None:
-            return
-        name, ok = QInputDialog.getText(self, "Rename Marker", "Name:", text=marker.name)
-        if ok:
-            self.session.edit(organize.rename_marker, frame, name.strip())
-
-    def lane_menu(self, track_id: str, frame: int):
-        """The menu of empty space on a track: close the gap there, or paste there."""
-        from PySide6.QtWidgets import QMenu
-
-        menu = QMenu(self)
-        menu.addAction("Close Gap", lambda: self.session.edit(edits.close_gap, track_id, frame))
-        paste_here = menu.addAction("Paste Here", lambda: (self.playhead.seek(frame), self.paste_copied(False)))
-        paste_here.setEnabled(self.copied is not None)
-        return menu
+    def _marker_menu(self, frame: int, where) -> None:
+        self.commands.marker_menu(frame).exec(where)
 
     def _track_menu(self, track_id: str, where) -> None:
         from PySide6.QtWidgets import QMenu
