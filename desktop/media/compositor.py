@@ -51,6 +51,8 @@ def fade_levels(clip: Clip, frames: np.ndarray) -> np.ndarray:
 
 def level_at(clip: Clip, frame: int) -> float:
     """The clip's picture level at timeline frame `frame` (1 outside its fades)."""
+    if not (clip.fade_in or clip.fade_out):
+        return 1.0
     return float(fade_levels(clip, np.array(frame, np.float64)))
 
 
