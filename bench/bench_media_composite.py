@@ -3,7 +3,9 @@
 One track: a 1080p H.264 clip filling the frame (the player needs >= 30 frames/s here). Three
 tracks: that clip on V1, a 4:3 640x480 H.264 MKV on V2 (pillarboxed: V1 shows at its sides) and a
 2.4:1 960x400 VP8 WebM on V3 (letterboxed), so every frame decodes, scales and pastes three
-sources. Also the sound mix of two stereo clips, in seconds of sound per second.
+sources. A cross-dissolve: a second 1080p clip on V2 fading in over the first for all the frames,
+so every frame decodes both and blends them. Also the sound mix of two stereo clips, in seconds of
+sound per second.
 
     python bench/bench_media_composite.py
 """
@@ -57,6 +59,11 @@ def main() -> None:
     print(f"compositing {FRAMES} frames at 1920x1080, {FPS} fps, in order:")
     print(f"  1 track  (1080p H.264 filling the frame)     {throughput(one):6.1f} frames/s  (need >= 30)")
     print(f"  3 tracks (1080p + 4:3 pillarbox + 2.4:1 VP8) {throughput(three):6.1f} frames/s")
+    dissolve = Project(fps=FPS, width=1920, height=1080, tracks=[
+        Track(TrackKind.VIDEO, "V1", filled(hd, FRAMES)),
+        Track(TrackKind.VIDEO, "V2", [Clip(hd, 0, 30, FRAMES, fade_in=FRAMES)]),
+    ])
+    print(f"  cross-dissolve (1080p fading in over 1080p)  {throughput(dissolve):6.1f} frames/s")
 
     sound = Project(fps=FPS, width=1920, height=1080, tracks=[
         Track(TrackKind.AUDIO, "A1", [Clip(music, 0, 0, 600)]),
