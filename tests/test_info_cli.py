@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from desktop.timeline import otio_io
+from desktop.timeline.model import Marker
 
 from test_timeline_diagram import media, parse
 
@@ -26,25 +27,33 @@ def test_info_prints_the_summary(tmp_path):
     (tmp_path / "here.mp4").write_bytes(b"")
     project = parse("V1: a-..b--\nA1: ..b-- | 4", Fraction(30000, 1001),
                     {"a": replace(media("a"), path=str(tmp_path / "here.mp4"))})
+    v1, a1 = project.tracks
+    v1.clips[1] = replace(v1.clips[1], fade_in=1, fade_out=2, enabled=False)
+    a1.clips[0] = replace(a1.clips[0], gain_db=-3.5)
+    project.markers = [Marker(5, "here")]
     otio_io.save(project, tmp_path / "p.otio")
     result = info(str(tmp_path / "p.otio"))
     assert result.returncode == 0, result.stderr
+    gap = {"name": "", "media": None, "source_start": None, "gain_db": None, "fade_in": None, "fade_out": None,
+           "enabled": None}
+    plain = {"gain_db": 0.0, "fade_in": 0, "fade_out": 0, "enabled": True}
     assert json.loads(result.stdout) == {
         "fps": "30000/1001", "width": 64, "height": 48, "duration_frames": 7,
         "tracks": [
             {"kind": "video", "name": "V1", "items": [
                 {"type": "clip", "start": 0, "duration": 2, "name": "a", "media": str(tmp_path / "here.mp4"),
-                 "source_start": 0},
-                {"type": "gap", "start": 2, "duration": 2, "name": "", "media": None, "source_start": None},
+                 "source_start": 0, **plain},
+                {"type": "gap", "start": 2, "duration": 2, **gap},
                 {"type": "clip", "start": 4, "duration": 3, "name": "b", "media": "/nonexistent/b.mp4",
-                 "source_start": 0},
+                 "source_start": 0, "gain_db": 0.0, "fade_in": 1, "fade_out": 2, "enabled": False},
             ]},
             {"kind": "audio", "name": "A1", "items": [
-                {"type": "gap", "start": 0, "duration": 2, "name": "", "media": None, "source_start": None},
+                {"type": "gap", "start": 0, "duration": 2, **gap},
                 {"type": "clip", "start": 2, "duration": 3, "name": "b", "media": "/nonexistent/b.mp4",
-                 "source_start": 4},
+                 "source_start": 4, **plain, "gain_db": -3.5},
             ]},
         ],
+        "markers": [{"frame": 5, "name": "here"}],
         "offline_media": ["/nonexistent/b.mp4"],
     }
 

@@ -4,11 +4,28 @@ from __future__ import annotations
 import argparse
 import json
 
-from desktop.timeline.model import Clip, Project
+from desktop.timeline.model import Clip, Gap, Project
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", help="an .otio project file")
+
+
+def _item(item: Clip | Gap) -> dict:
+    """A clip or a gap; a gap has the clip's keys too, empty."""
+    clip = item if isinstance(item, Clip) else None
+    return {
+        "type": "clip" if clip else "gap",
+        "start": item.start,
+        "duration": item.duration,
+        "name": clip.name if clip else "",
+        "media": clip.media.path if clip else None,
+        "source_start": clip.source_start if clip else None,
+        "gain_db": clip.gain_db if clip else None,
+        "fade_in": clip.fade_in if clip else None,
+        "fade_out": clip.fade_out if clip else None,
+        "enabled": clip.enabled if clip else None,
+    }
 
 
 def summary(project: Project) -> dict:
@@ -18,24 +35,9 @@ def summary(project: Project) -> dict:
         "width": project.width,
         "height": project.height,
         "duration_frames": project.duration,
-        "tracks": [
-            {
-                "kind": track.kind.value,
-                "name": track.name,
-                "items": [
-                    {
-                        "type": "clip" if isinstance(item, Clip) else "gap",
-                        "start": item.start,
-                        "duration": item.duration,
-                        "name": item.name if isinstance(item, Clip) else "",
-                        "media": item.media.path if isinstance(item, Clip) else None,
-                        "source_start": item.source_start if isinstance(item, Clip) else None,
-                    }
-                    for item in track.items()
-                ],
-            }
-            for track in project.tracks
-        ],
+        "tracks": [{"kind": track.kind.value, "name": track.name, "items": [_item(i) for i in track.items()]}
+                   for track in project.tracks],
+        "markers": [{"frame": m.frame, "name": m.name} for m in project.markers],
         "offline_media": project.offline_media(),
     }
 
