@@ -15,7 +15,7 @@ from pathlib import Path
 
 import torch
 
-PARTS = ("tokenizer", "words", "adherence", "extension", "speed")
+PARTS = ("tokenizer", "words", "adherence", "extension", "speed", "int8")
 WORDINGS = ("template", "paraphrase")
 
 
@@ -44,9 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     from generation.builtin import WEIGHTS_DIR, BuiltinModel
     from generation.evaluation.adherence import evaluate_adherence
     from generation.evaluation.extension import evaluate_extension
+    from generation.evaluation.int8 import evaluate_int8
     from generation.evaluation.speed import evaluate_speed
     from generation.evaluation.tokenizer import evaluate_tokenizer
     from generation.evaluation.words import evaluate_words
+    from generation.prior.int8 import int8_available
     from generation.prior.loading import load_prior
     from generation.sampler import SamplingSettings
     from generation.vqvae.loading import load_vqvae
@@ -89,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
 
         _show("text encoder: held-out paraphrase words nearest a training word of their concept",
               evaluate_words(TextEncoder(args.device)))
-    if set(parts) - {"tokenizer", "words"}:
+    if set(parts) & {"adherence", "extension", "speed"}:
         if args.prior:
             model = BuiltinModel(vqvae if args.vqvae else load_vqvae(args.weights / "vqvae.safetensors"),
                                  load_prior(args.prior), device=args.device, int8=not args.fp32)
@@ -120,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
                       evaluate_extension(model, args.clips, with_caption=caption))
         if "speed" in parts:
             _show("speed", evaluate_speed(model))
+    if "int8" in parts and args.device == "cpu" and int8_available():
+        prior = load_prior(args.prior or args.weights / "prior.safetensors")
+        _show("int8 against float32 prior weights, held-out clips",
+              evaluate_int8(prior, vqvae if args.vqvae else load_vqvae(args.weights / "vqvae.safetensors")))
     print(f"(evaluated in {time.time() - started:.0f} s)")
     return 0
 

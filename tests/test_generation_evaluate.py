@@ -92,3 +92,23 @@ def test_extension_tells_clips_that_bounce_in_the_predicted_second(x, start, bou
 
     obj = ObjectSpec("red", "circle", "large", "right", "fast", x, 32.0)
     assert steady(ClipSpec("black", (obj,)), start, 8, 16) is not bounces
+
+
+def test_int8_figures_compare_the_two_weights_and_leave_the_prior_in_float(tiny, capsys, torch_threads):
+    from generation.evaluate import main
+    from generation.evaluation.int8 import evaluate_int8
+    from generation.prior.int8 import int8_available
+    from generation.prior.loading import load_prior
+    from generation.vqvae.loading import load_vqvae
+
+    if not int8_available():
+        pytest.skip("this torch build has no quantised CPU kernels")
+    prior = load_prior(tiny / "prior.safetensors")
+    figures = evaluate_int8(prior, load_vqvae(tiny / "vqvae.safetensors"), clips=4)
+    assert figures.loss_int8 == pytest.approx(figures.loss_float32, rel=0.05)
+    assert figures.loss_change == pytest.approx(figures.loss_int8 / figures.loss_float32 - 1)
+    assert 0.8 <= figures.same_first_level_picks <= 1.0
+    assert any(type(m) is torch.nn.Linear for m in prior.modules())  # the caller's prior stays float
+    assert main(["--weights", str(tiny), "--only", "int8", "--threads", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "== int8 against float32" in out and "sampling:" not in out  # no sampler loaded for it
