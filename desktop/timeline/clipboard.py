@@ -14,17 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from desktop.timeline.changes import EditError, PutClip, clip_label
-from desktop.timeline.edit_support import (
-    Placed,
-    check_kind,
-    check_shape,
-    clear,
-    drop_lonely_links,
-    editable,
-    find_track,
-    groups,
-    ripple,
-)
+from desktop.timeline.edit_support import Placed, check_targets, clear, drop_lonely_links, find_track, groups, ripple
 from desktop.timeline.history import History
 from desktop.timeline.model import Clip, Project, TrackKind, new_id
 
@@ -99,11 +89,7 @@ def paste(history: History, copied: Copied, at: int, insert: bool = False) -> li
         raise EditError("the tracks the clips were copied from are gone")
     placed = [(targets[tid], replace(c, id=new_id(), start=at + c.start, link=links.get(c.link)))
               for tid, c in copied.clips]
-    for tid, clip in placed:
-        track = find_track(project, tid)
-        editable(track)
-        check_kind(track, clip.media)
-        check_shape(clip, f"'{clip_label(clip)}' would run")
+    check_targets(project, placed)
     with history.transaction("Paste"):
         if insert:
             ripple(history, [tid for tid, _ in placed], at, copied.duration, split=True)

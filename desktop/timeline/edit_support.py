@@ -97,6 +97,11 @@ def check_new(project: Project, placed: Sequence[Placed]) -> None:
     used = {c.link for _, c in project.all_clips()}
     if any(n < 2 or link in used for link, n in links.items()):
         raise EditError("a link must join new clips to each other only")
+    check_targets(project, placed)
+
+
+def check_targets(project: Project, placed: Sequence[Placed]) -> None:
+    """Each clip's track exists, is unlocked and holds its kind of media, and the clip fits its media."""
     for tid, clip in placed:
         track = find_track(project, tid)
         editable(track)
