@@ -225,32 +225,36 @@ class Inspector(QWidget):
 
     # --- view -> model ------------------------------------------------------------------------------
 
-    def _gain_edited(self) -> None:
+    def _edited_clip(self):
+        """The clip the form shows, if it is still in the project."""
         project = self.session.project
-        clip_id = self._clip_id
-        if clip_id is None or clip_id not in {c.id for _, c in project.all_clips()}:
+        if self._clip_id is None or self._clip_id not in {c.id for _, c in project.all_clips()}:
+            return None
+        return project.clip(self._clip_id)
+
+    def _gain_edited(self) -> None:
+        clip = self._edited_clip()
+        if clip is None:
             return
         value = round(self.gain_spin.value(), 1)
-        if value != round(project.clip(clip_id).gain_db, 1):
-            self.session.edit(organize.set_gain, [clip_id], value, linked=False)
+        if value != round(clip.gain_db, 1):
+            self.session.edit(organize.set_gain, [clip.id], value, linked=False)
         self.refresh()  # a refused edit shows the clip's real value again
 
     def _name_edited(self) -> None:
-        project = self.session.project
-        clip_id = self._clip_id
-        if clip_id is None or clip_id not in {c.id for _, c in project.all_clips()}:
+        clip = self._edited_clip()
+        if clip is None:
             return
         name = self.name_edit.text().strip()
-        if name != project.clip(clip_id).name:
-            self.session.edit(organize.rename_clip, [clip_id], name)
+        if name != clip.name:
+            self.session.edit(organize.rename_clip, [clip.id], name)
         self.refresh()
 
     def _fade_edited(self, edge: str) -> None:
-        project = self.session.project
-        clip_id = self._clip_id
-        if clip_id is None or clip_id not in {c.id for _, c in project.all_clips()}:
+        clip = self._edited_clip()
+        if clip is None:
             return
         value = self.fade_spins[edge].value()
-        if value != getattr(project.clip(clip_id), edge):
-            self.session.edit(organize.set_fades, [clip_id], **{edge: value})
+        if value != getattr(clip, edge):
+            self.session.edit(organize.set_fades, [clip.id], **{edge: value})
         self.refresh()
